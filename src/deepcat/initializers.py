@@ -1,0 +1,99 @@
+"""Parameter initialization: ``W[l]`` ``(n_l, n_{l-1})`` and ``b[l]`` ``(n_l, 1)``.
+
+Each initializer draws one weight matrix from a ``numpy.random.RandomState``.
+:func:`initialize_parameters` calls it layer by layer, ``W1`` first, and sets
+every bias to zero, which is exactly the order of draws in the course's
+``initialize_parameters`` / ``initialize_parameters_deep``: with ``seed=1``
+the course's published runs are reproduced bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from deepcat._registry import lookup
+from deepcat.validation import check_layer_dims, resolve_dtype
+
+
+def zeros(rng, n_l, n_prev):
+    """All-zero ``(n_l, n_prev)``: every unit of a layer stays identical (shows why not to)."""
+    return np.zeros((n_l, n_prev))
+
+
+def small(rng, n_l, n_prev):
+    """``randn(n_l, n_prev) * 0.01``, as in the course's 2-layer network."""
+    return rng.randn(n_l, n_prev) * 0.01
+
+
+def lecun(rng, n_l, n_prev):
+    """``randn(n_l, n_prev) / sqrt(n_prev)``, as in the course's L-layer network."""
+    return rng.randn(n_l, n_prev) / np.sqrt(n_prev)
+
+
+def he(rng, n_l, n_prev):
+    """``randn(n_l, n_prev) * sqrt(2 / n_prev)`` (He et al. 2015), suited to ReLU layers."""
+    return rng.randn(n_l, n_prev) * np.sqrt(2.0 / n_prev)
+
+
+def xavier(rng, n_l, n_prev):
+    """``randn(n_l, n_prev) * sqrt(2 / (n_prev + n_l))`` (Glorot and Bengio 2010), for tanh."""
+    return rng.randn(n_l, n_prev) * np.sqrt(2.0 / (n_prev + n_l))
+
+
+INITIALIZERS: dict[str, Callable] = {
+    "zeros": zeros,
+    "small": small,
+    "lecun": lecun,
+    "he": he,
+    "xavier": xavier,
+}
+
+
+def get_initializer(name: str) -> Callable:
+    """Return the initializer registered under ``name``."""
+    return lookup(INITIALIZERS, name, "initializer")
+
+
+def make_rng(seed) -> np.random.RandomState:
+    """A private ``RandomState`` from ``seed`` (None, an int, or a RandomState to share).
+
+    The global ``np.random`` state is never read or changed.
+    """
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise TypeError(f"seed must be None or a non-negative int, got {seed!r}")
+    return np.random.RandomState(seed)
+
+
+def initialize_parameters(layer_dims, init="lecun", seed=None, dtype="float64"):
+    """Draw the parameters of an L-layer network.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int, length L + 1
+        ``[n_x, n_1, ..., n_L]``: input size, then the size of each layer.
+    init : str, default "lecun"
+        A name in :data:`INITIALIZERS`.
+    seed : None, int or numpy.random.RandomState
+        Source of the draws; ``seed=1`` reproduces the course.
+    dtype : "float64" or "float32"
+        Draws are made in float64, then cast, so both dtypes see the same numbers.
+
+    Returns
+    -------
+    parameters : dict
+        ``"W{l}"``: ``(n_l, n_{l-1})`` and ``"b{l}"``: ``(n_l, 1)`` for ``l = 1..L``.
+    """
+    layer_dims = check_layer_dims(layer_dims)
+    draw = get_initializer(init)
+    dtype = resolve_dtype(dtype)
+    rng = make_rng(seed)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        n_l, n_prev = layer_dims[l], layer_dims[l - 1]
+        parameters[f"W{l}"] = np.ascontiguousarray(draw(rng, n_l, n_prev), dtype=dtype)
+        parameters[f"b{l}"] = np.zeros((n_l, 1), dtype=dtype)
+    return parameters

@@ -1,0 +1,417 @@
+"""``Network``: an L-layer fully connected network with a scikit-learn-like API.
+
+It holds the parameters dict of the seed articles and trains it with the
+functions of :mod:`deepcat.propagation`; nothing is hidden from a learner who
+wants to look at ``network.parameters`` or call those functions by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deepcat.activations import HIDDEN_ACTIVATIONS, get_derivative
+from deepcat.initializers import initialize_parameters, make_rng
+from deepcat.losses import get_loss, l2_regularization_cost
+from deepcat.propagation import model_backward, model_forward
+from deepcat.training import build_config, train
+from deepcat.validation import (
+    check_binary_Y,
+    check_categorical_Y,
+    check_in_range,
+    check_layer_dims,
+    check_positive_int,
+    check_X,
+    resolve_dtype,
+)
+
+
+class Network:
+    """A fully connected L-layer network for binary or multi-class classification.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int
+        ``[n_x, n_1, ..., n_L]``: the input size, then each layer's size.
+        ``n_L`` is 1 for a sigmoid output and the number of classes for softmax.
+    hidden_activation : str or list of str, default "relu"
+        One name for every hidden layer, or one per hidden layer (L - 1 names):
+        ``"relu"``, ``"leaky_relu"``, ``"tanh"``, ``"sigmoid"``.
+    output : {"sigmoid", "softmax"}, default "sigmoid"
+        Output activation; it decides the cost (binary or categorical cross-entropy).
+    init : str, default "lecun"
+        ``"zeros"``, ``"small"``, ``"lecun"``, ``"he"`` or ``"xavier"``
+        (see :mod:`deepcat.initializers`).
+    seed : int or None
+        Seeds a private ``numpy.random.RandomState``, used first for the initial
+        weights (layer by layer, as the course draws them) and then for
+        shuffling and dropout. ``seed=1`` reproduces the course.
+    dtype : {"float64", "float32"}, default "float64"
+
+    Attributes
+    ----------
+    parameters : dict
+        The live arrays ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)``.
+    activations : list of str
+        ``g[1], ..., g[L]``.
+    frozen : int
+        The first ``frozen`` layers are not updated by :meth:`fit`.
+    metadata : dict
+        Free-form JSON-serializable data saved with the model (e.g. preprocessing).
+
+    Examples
+    --------
+    >>> net = Network([12288, 20, 7, 5, 1], init="lecun", seed=1)
+    >>> history = net.fit(train_x, train_y, learning_rate=0.0075, iterations=2500)
+    >>> net.score(test_x, test_y)
+    0.8
+    """
+
+    def __init__(
+        self,
+        layer_dims,
+        hidden_activation="relu",
+        output="sigmoid",
+        init="lecun",
+        seed=None,
+        dtype="float64",
+    ):
+        self.layer_dims = check_layer_dims(layer_dims)
+        self.activations = _resolve_activations(hidden_activation, output, self.layer_dims)
+        self.init = init
+        self.seed = seed
+        self.dtype = resolve_dtype(dtype)
+        self.rng = make_rng(seed)
+        self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
+        self.frozen = 0
+        self.metadata = {}
+        self.history = None
+
+    # -- structure -------------------------------------------------------------------------
+
+    @property
+    def L(self) -> int:
+        """Number of layers with parameters (the input layer is not counted)."""
+        return len(self.layer_dims) - 1
+
+    @property
+    def output(self) -> str:
+        """The output activation, ``"sigmoid"`` or ``"softmax"``."""
+        return self.activations[-1]
+
+    @property
+    def n_classes(self) -> int:
+        """2 for a sigmoid output, ``n_L`` for softmax."""
+        return 2 if self.output == "sigmoid" else self.layer_dims[-1]
+
+    def summary(self) -> str:
+        """A table of every layer's shapes in course notation and the parameter count."""
+        rows = [("layer", "activation", "W", "b", "Z, A", "parameters")]
+        rows.append(("0 (input)", "", "", "", f"({self.layer_dims[0]}, m)", ""))
+        total = 0
+        for l in range(1, self.L + 1):
+            n_l, n_prev = self.layer_dims[l], self.layer_dims[l - 1]
+            count = n_l * n_prev + n_l
+            total += count
+            name = f"{l}{' (frozen)' if l <= self.frozen else ''}"
+            rows.append(
+                (
+                    name,
+                    self.activations[l - 1],
+                    f"({n_l}, {n_prev})",
+                    f"({n_l}, 1)",
+                    f"({n_l}, m)",
+                    f"{count:,}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append(f"total parameters: {total:,}  (L = {self.L}, dtype {self.dtype.__name__})")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"Network(layer_dims={self.layer_dims}, activations={self.activations}, "
+            f"init={self.init!r}, dtype={self.dtype.__name__!r})"
+        )
+
+    # -- training --------------------------------------------------------------------------
+
+    def fit(
+        self,
+        X,
+        Y,
+        learning_rate=0.0075,
+        iterations=None,
+        *,
+        epochs=None,
+        batch_size=None,
+        optimizer="gd",
+        beta=None,
+        beta1=None,
+        beta2=None,
+        epsilon=None,
+        decay=None,
+        decay_rate=1.0,
+        decay_every=1,
+        lambd=0.0,
+        keep_prob=1.0,
+        validation_data=None,
+        validation_fraction=None,
+        patience=None,
+        record_every=100,
+        callback=None,
+    ):
+        """Train the parameters in place and return a :class:`~deepcat.training.History`.
+
+        Parameters
+        ----------
+        X : array-like, shape (n_x, m)
+        Y : array-like
+            Sigmoid output: labels 0/1 of shape ``(1, m)`` or ``(m,)``.
+            Softmax output: class indices ``(1, m)``/``(m,)`` or one-hot ``(n_L, m)``.
+        learning_rate : float, default 0.0075
+            ``alpha``, the initial rate when ``decay`` is set.
+        iterations : int, optional
+            Number of parameter updates (default 2500 when ``epochs`` is not given).
+        epochs : int, optional
+            Passes over the training set, instead of ``iterations``.
+        batch_size : int, optional
+            Mini-batch size; default the whole set (batch gradient descent, as in the
+            seeds). Mini-batches are reshuffled every epoch with the network's seed.
+        optimizer : {"gd", "momentum", "rmsprop", "adam"}, default "gd"
+        beta : float in [0, 1), optional
+            Momentum (default 0.9) or RMSprop (default 0.999) coefficient.
+        beta1, beta2 : float in [0, 1), optional
+            Adam's coefficients (defaults 0.9 and 0.999).
+        epsilon : float > 0, optional
+            RMSprop's and Adam's denominator guard (default 1e-8).
+        decay : {None, "inverse_time", "exponential", "staircase"}
+            Learning-rate schedule over epochs (see :mod:`deepcat.schedules`).
+        decay_rate : float >= 0, default 1.0
+        decay_every : float > 0, default 1
+            Epochs per decay step.
+        lambd : float >= 0, default 0
+            L2 regularization: adds ``(lambd / 2m) sum ||W||^2`` to the cost and
+            ``(lambd / m) W`` to each ``dW``.
+        keep_prob : float in (0, 1] or list of them, default 1.0
+            Inverted dropout on the hidden layers (one value, or one per hidden
+            layer). Never applied at prediction time.
+        validation_data : (X_val, Y_val), optional
+            Shaped like ``X`` and ``Y``; evaluated at every recorded iteration.
+        validation_fraction : float in (0, 1), optional
+            Hold out this share of ``X`` (drawn with the network's seed) as validation data.
+        patience : int >= 1, optional
+            Early stopping: stop after this many evaluations in a row without a lower
+            validation cost, and restore the parameters with the lowest one.
+        record_every : int >= 1, default 100
+            With full batches, record the cost every this many iterations.
+        callback : callable(iteration, cost), optional
+            Called after every update.
+
+        Returns
+        -------
+        History
+            Also kept as ``self.history``.
+
+        Raises
+        ------
+        deepcat.training.DivergenceError
+            If the cost becomes NaN or infinite; the parameters are restored to
+            their values before the call.
+        """
+        config = build_config(
+            learning_rate=learning_rate,
+            iterations=iterations,
+            epochs=epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            beta=beta,
+            beta1=beta1,
+            beta2=beta2,
+            epsilon=epsilon,
+            decay=decay,
+            decay_rate=decay_rate,
+            decay_every=decay_every,
+            lambd=lambd,
+            keep_prob=keep_prob,
+            patience=patience,
+            record_every=record_every,
+            n_hidden=self.L - 1,
+        )
+        X, Y = self._check_data(X, Y)
+        if validation_data is not None and validation_fraction is not None:
+            raise ValueError("give validation_data or validation_fraction, not both")
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise TypeError("validation_data must be a pair (X_val, Y_val)")
+            validation = self._check_data(*validation_data, name="validation ")
+        elif validation_fraction is not None:
+            X, Y, validation = self._split_validation(X, Y, validation_fraction)
+        else:
+            validation = None
+        if patience is not None and validation is None:
+            raise ValueError(
+                "early stopping (patience) needs validation_data or validation_fraction"
+            )
+        self.history = train(self, X, Y, config, validation, callback)
+        return self.history
+
+    def _split_validation(self, X, Y, fraction):
+        fraction = check_in_range(
+            fraction, "validation_fraction", 0.0, 1.0, low_open=True, high_open=True
+        )
+        m = X.shape[1]
+        n_val = int(round(m * fraction))
+        if not 1 <= n_val < m:
+            raise ValueError(
+                f"validation_fraction={fraction} of m = {m} examples leaves no "
+                "validation or no training example"
+            )
+        order = self.rng.permutation(m)
+        val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
+        return X[:, keep], Y[:, keep], (X[:, val], Y[:, val])
+
+    # -- using a trained network -----------------------------------------------------------
+
+    def predict_proba(self, X):
+        """Output-layer activations: ``(1, m)`` P(class 1) for sigmoid, ``(n_L, m)`` for softmax."""
+        X = check_X(X, self.layer_dims[0], self.dtype)
+        AL, _ = model_forward(X, self.parameters, self.activations)
+        return AL
+
+    def predict(self, X):
+        """Predicted classes, shape ``(1, m)``: 1 where P > 0.5 for sigmoid, else the argmax."""
+        AL = self.predict_proba(X)
+        if self.output == "sigmoid":
+            return (AL > 0.5).astype(np.int64)
+        return np.argmax(AL, axis=0).reshape(1, -1)
+
+    def score(self, X, Y):
+        """Accuracy: the share of the ``m`` examples whose predicted class is the label."""
+        X, Y = self._check_data(X, Y)
+        labels = Y if self.output == "sigmoid" else np.argmax(Y, axis=0).reshape(1, -1)
+        return float(np.mean(self.predict(X) == labels))
+
+    def cost(self, X, Y, lambd=0.0):
+        """The cost J on ``(X, Y)`` for the current parameters, plus the L2 term if ``lambd``."""
+        X, Y = self._check_data(X, Y)
+        _, caches = model_forward(X, self.parameters, self.activations)
+        data_cost = get_loss(self.output)(caches[-1][1], Y)
+        return data_cost + l2_regularization_cost(self.parameters, lambd, X.shape[1])
+
+    def gradients(self, X, Y, lambd=0.0):
+        """Backpropagation's ``dW1, db1, ...`` for the current parameters (no dropout)."""
+        X, Y = self._check_data(X, Y)
+        AL, caches = model_forward(X, self.parameters, self.activations)
+        return model_backward(AL, Y, caches, self.activations, lambd=lambd)
+
+    def _check_data(self, X, Y, name=""):
+        X = check_X(X, self.layer_dims[0], self.dtype)
+        m = X.shape[1]
+        try:
+            if self.output == "sigmoid":
+                Y = check_binary_Y(Y, m, self.dtype)
+            else:
+                Y = check_categorical_Y(Y, m, self.layer_dims[-1], self.dtype)
+        except (ValueError, TypeError) as error:
+            if not name:
+                raise
+            raise type(error)(f"{name}{error}") from None
+        return X, Y
+
+    # -- transfer learning and files -------------------------------------------------------
+
+    def transfer(self, n_outputs, output="sigmoid", keep=None, freeze=0, init="lecun", seed=None):
+        """A new network reusing this one's first layers under a fresh output layer.
+
+        Parameters
+        ----------
+        n_outputs : int
+            Size of the new output layer: 1 for sigmoid, the class count for softmax.
+        output : {"sigmoid", "softmax"}
+        keep : int, optional
+            How many of this network's layers to reuse, 1..L-1 (default all hidden layers).
+        freeze : int, default 0
+            How many of the kept layers :meth:`fit` leaves unchanged, 0..keep.
+        init, seed :
+            For the new output layer's weights.
+
+        Returns
+        -------
+        Network
+            ``layer_dims[:keep + 1] + [n_outputs]``, with copies of the kept parameters.
+        """
+        keep = self.L - 1 if keep is None else keep
+        if self.L < 2:
+            raise ValueError("transfer needs a network with at least one hidden layer to keep")
+        keep = check_positive_int(keep, "keep")
+        if keep > self.L - 1:
+            raise ValueError(f"keep must be at most L - 1 = {self.L - 1} hidden layers, got {keep}")
+        freeze = check_positive_int(freeze, "freeze", minimum=0)
+        if freeze > keep:
+            raise ValueError(
+                f"cannot freeze {freeze} layers: only {keep} are kept from a network of "
+                f"L = {self.L} layers"
+            )
+        new = Network(
+            self.layer_dims[: keep + 1] + [n_outputs],
+            hidden_activation=self.activations[:keep],
+            output=output,
+            init=init,
+            seed=seed,
+            dtype=self.dtype.__name__,
+        )
+        for l in range(1, keep + 1):
+            new.parameters[f"W{l}"] = self.parameters[f"W{l}"].copy()
+            new.parameters[f"b{l}"] = self.parameters[f"b{l}"].copy()
+        new.frozen = freeze
+        new.metadata = dict(self.metadata)
+        return new
+
+    def save(self, path):
+        """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata."""
+        from deepcat.serialization import save_network
+
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read a model written by :meth:`save`; never unpickles anything."""
+        from deepcat.serialization import load_network
+
+        return load_network(path)
+
+
+def _resolve_activations(hidden_activation, output, layer_dims):
+    """``g[1..L]`` from one hidden name or a list of L - 1, then the output."""
+    L = len(layer_dims) - 1
+    if isinstance(hidden_activation, str):
+        hidden = [hidden_activation] * (L - 1)
+    elif isinstance(hidden_activation, (list, tuple)):
+        hidden = list(hidden_activation)
+        if len(hidden) != L - 1:
+            raise ValueError(
+                f"hidden_activation lists {len(hidden)} names but the network has "
+                f"L - 1 = {L - 1} hidden layers"
+            )
+    else:
+        raise TypeError(
+            f"hidden_activation must be a name or a list of names, got {hidden_activation!r}"
+        )
+    for name in hidden:
+        if name not in HIDDEN_ACTIVATIONS:
+            get_derivative(name)  # raises the registry's error listing valid names
+    get_loss(output)
+    n_L = layer_dims[-1]
+    if output == "sigmoid" and n_L != 1:
+        raise ValueError(
+            f"a sigmoid output has n_L = 1 unit, got layer_dims[-1] = {n_L}; "
+            "use output='softmax' for several classes"
+        )
+    if output == "softmax" and n_L < 2:
+        raise ValueError(f"a softmax output needs n_L >= 2 classes, got {n_L}")
+    return hidden + [output]

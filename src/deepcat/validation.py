@@ -1,0 +1,163 @@
+"""Checks at the library's boundary, with errors in course notation.
+
+Every public entry point passes user input through these functions, which
+raise ``TypeError`` or ``ValueError`` saying what was expected and what was
+received. Nothing here uses ``assert``: Python drops asserts under ``-O``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def resolve_dtype(dtype) -> type:
+    """Map ``"float64"``/``"float32"`` (or the NumPy types) to the NumPy scalar type."""
+    try:
+        resolved = None if dtype is None else np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.name not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(map(repr, DTYPES))}, got {dtype!r}")
+    return DTYPES[resolved.name]
+
+
+def check_layer_dims(layer_dims) -> list[int]:
+    """``[n_x, n_1, ..., n_L]`` as a list of positive ints, L >= 1."""
+    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
+        raise TypeError(
+            f"layer_dims must be a list of layer sizes [n_x, n_1, ..., n_L], got {layer_dims!r}"
+        )
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(
+            f"layer_dims needs at least 2 sizes, the input n_x and the output n_L; got {dims!r}"
+        )
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer_dims[{l}] (n_{l}) must be an int, got {n!r}")
+        if n < 1:
+            raise ValueError(f"layer_dims[{l}] (n_{l}) must be a positive size, got {n}")
+    return [int(n) for n in dims]
+
+
+def check_positive_int(value, name: str, minimum: int = 1) -> int:
+    """An int >= ``minimum`` (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_positive_float(value, name: str) -> float:
+    """A finite real number > 0 (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive finite number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value}")
+    return value
+
+
+def check_in_range(value, name: str, low: float, high: float, *, low_open=False, high_open=False):
+    """A finite real number in the interval given, e.g. ``keep_prob`` in (0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    value = float(value)
+    above = value > low if low_open else value >= low
+    below = value < high if high_open else value <= high
+    if not (math.isfinite(value) and above and below):
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must be in {interval}, got {value}")
+    return value
+
+
+def check_X(X, n_x: int, dtype) -> np.ndarray:
+    """Input ``X`` of shape ``(n_x, m)``, finite, converted to ``dtype`` (no copy if it already is).
+
+    Parameters
+    ----------
+    X : array-like, shape (n_x, m)
+    n_x : int
+        ``layer_dims[0]``, the number of input features the network expects.
+    dtype : NumPy float type of the network.
+    """
+    X = _as_numeric_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D with shape (n_x, m) = ({n_x}, m), one column per example; "
+            f"got an array of shape {X.shape}"
+        )
+    if X.shape[1] == 0:
+        raise ValueError(f"X has no examples: shape {X.shape}, expected (n_x, m) with m >= 1")
+    if X.shape[0] != n_x:
+        hint = ""
+        if X.shape[1] == n_x:
+            hint = f"; it looks transposed (m, n_x): pass X.T, shape ({n_x}, {X.shape[0]})"
+        raise ValueError(
+            f"X must have n_x = layer_dims[0] = {n_x} rows (features), got shape {X.shape}{hint}"
+        )
+    X = np.asarray(X, dtype=dtype)
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity; every feature must be a finite number")
+    return X
+
+
+def check_binary_Y(Y, m: int, dtype) -> np.ndarray:
+    """Labels of shape ``(1, m)`` (``(m,)`` is accepted and reshaped), each 0 or 1."""
+    Y = _as_numeric_array(Y, "Y")
+    if Y.shape == (m,):
+        Y = Y.reshape(1, m)
+    if Y.shape != (1, m):
+        raise ValueError(f"Y must have shape (1, m) = (1, {m}) to match X, got {Y.shape}")
+    if not np.isfinite(Y).all():
+        raise ValueError("Y contains NaN or infinity; labels must be 0 or 1")
+    bad = ~((Y == 0) | (Y == 1))
+    if bad.any():
+        found = np.unique(Y[bad])[:5].tolist()
+        raise ValueError(f"Y labels must be 0 or 1 for a sigmoid output, found {found}")
+    return np.asarray(Y, dtype=dtype)
+
+
+def check_categorical_Y(Y, m: int, n_classes: int, dtype) -> np.ndarray:
+    """Class labels as one-hot ``(n_classes, m)``.
+
+    Accepts integer labels in ``(1, m)`` or ``(m,)`` with values in ``0..n_classes-1``,
+    or an already one-hot ``(n_classes, m)`` array.
+    """
+    Y = _as_numeric_array(Y, "Y")
+    if not np.isfinite(Y).all():
+        raise ValueError("Y contains NaN or infinity")
+    if Y.shape in ((m,), (1, m)) and n_classes != 1:
+        labels = Y.reshape(m)
+        if not np.array_equal(labels, np.round(labels)):
+            raise ValueError("integer class labels are expected in Y, got fractional values")
+        labels = labels.astype(np.int64)
+        if labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(
+                f"Y class labels must be in 0..{n_classes - 1} for a softmax output of "
+                f"n_L = {n_classes} classes, got labels from {labels.min()} to {labels.max()}"
+            )
+        one_hot = np.zeros((n_classes, m), dtype=dtype)
+        one_hot[labels, np.arange(m)] = 1
+        return one_hot
+    if Y.shape != (n_classes, m):
+        raise ValueError(
+            f"Y must be integer labels of shape (1, m) = (1, {m}) or one-hot of shape "
+            f"(n_L, m) = ({n_classes}, {m}) for a softmax output; got {Y.shape}"
+        )
+    if not (((Y == 0) | (Y == 1)).all() and (Y.sum(axis=0) == 1).all()):
+        raise ValueError("one-hot Y must hold a single 1 in each column and 0 elsewhere")
+    return np.asarray(Y, dtype=dtype)
+
+
+def _as_numeric_array(value, name: str) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
+    return array
