@@ -1,0 +1,41 @@
+"""Shared fixtures: the real course data, found through DEEPCAT_DATA."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deepcat.data import DATA_ENV, find_catvnoncat, load_catvnoncat
+
+REQUIRE_DATA_ENV = "DEEPCAT_REQUIRE_DATA"
+
+
+def catvnoncat_dir() -> Path:
+    """The folder with the course's .h5 files; skips (or fails under DEEPCAT_REQUIRE_DATA=1)."""
+    try:
+        return find_catvnoncat(os.environ.get(DATA_ENV) or None)
+    except FileNotFoundError as error:
+        if os.environ.get(REQUIRE_DATA_ENV) == "1":
+            pytest.fail(f"{REQUIRE_DATA_ENV}=1 but the course data is missing: {error}")
+        pytest.skip(f"course data not found (set {DATA_ENV}): {error}")
+
+
+@pytest.fixture(scope="session")
+def catvnoncat_path():
+    return catvnoncat_dir()
+
+
+@pytest.fixture(scope="session")
+def catvnoncat(catvnoncat_path):
+    """The course data set: train_x (12288, 209), test_x (12288, 50), scaled by 1/255."""
+    return load_catvnoncat(catvnoncat_path)
+
+
+@pytest.fixture
+def tiny_binary():
+    """A small separable problem: X (4, 30), Y (1, 30)."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(4, 30)
+    Y = (X[0] + 0.5 * X[1] > 0).astype(float).reshape(1, -1)
+    return X, Y
