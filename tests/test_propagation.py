@@ -1,0 +1,130 @@
+"""The course's building blocks, composed by hand as the seed articles do."""
+
+import numpy as np
+
+from deepcat import (
+    initialize_parameters,
+    linear_activation_backward,
+    linear_activation_forward,
+    linear_backward,
+    linear_forward,
+    model_backward,
+    model_forward,
+    predict,
+    update_parameters,
+)
+from deepcat.activations import relu, sigmoid
+
+
+def test_linear_forward_by_hand():
+    A_prev = np.array([[1.0, 2.0], [3.0, 4.0]])
+    W = np.array([[1.0, -1.0]])
+    b = np.array([[0.5]])
+    Z, cache = linear_forward(A_prev, W, b)
+    np.testing.assert_array_equal(Z, [[-1.5, -1.5]])
+    assert cache[0] is A_prev and cache[1] is W and cache[2] is b
+
+
+def test_linear_activation_forward_keeps_the_courses_cache():
+    A_prev = np.array([[1.0], [-2.0]])
+    W = np.array([[2.0, 1.0], [-1.0, 0.5]])
+    b = np.array([[0.1], [0.2]])
+    A, (linear_cache, Z) = linear_activation_forward(A_prev, W, b, "relu")
+    np.testing.assert_allclose(Z, [[0.1], [-1.8]])
+    np.testing.assert_allclose(A, [[0.1], [0.0]])
+    assert linear_cache[0] is A_prev
+
+
+def test_shapes_through_a_deep_network():
+    dims = [6, 5, 4, 3, 1]
+    X = np.random.RandomState(0).randn(6, 9)
+    Y = (X[:1] > 0).astype(float)
+    parameters = initialize_parameters(dims, seed=1)
+    AL, caches = model_forward(X, parameters)
+    assert AL.shape == (1, 9) and len(caches) == 4
+    for l, ((A_prev, W, b), Z) in enumerate(caches, start=1):
+        assert A_prev.shape == (dims[l - 1], 9)
+        assert W.shape == (dims[l], dims[l - 1]) and b.shape == (dims[l], 1)
+        assert Z.shape == (dims[l], 9)
+    gradients = model_backward(AL, Y, caches)
+    assert sorted(gradients) == sorted(f"d{p}{l}" for l in range(1, 5) for p in "Wb")
+    for key, value in gradients.items():
+        assert value.shape == parameters[key[1:]].shape
+
+
+def test_output_shortcut_equals_the_courses_dAL_route():
+    """dZ = AL - Y versus dAL = -(Y/AL - (1-Y)/(1-AL)) followed by sigmoid_backward."""
+    rng = np.random.RandomState(4)
+    A_prev = rng.randn(3, 8)
+    W, b = rng.randn(1, 3), rng.randn(1, 1)
+    Y = (rng.rand(1, 8) > 0.5).astype(float)
+    AL, cache = linear_activation_forward(A_prev, W, b, "sigmoid")
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    _, dW_course, db_course = linear_activation_backward(dAL, cache, "sigmoid")
+    _, dW, db = linear_backward(AL - Y, cache[0])
+    np.testing.assert_allclose(dW, dW_course, rtol=1e-12)
+    np.testing.assert_allclose(db, db_course, rtol=1e-12)
+
+
+def test_two_layer_backward_by_hand():
+    """The seed article's 2-layer formulas written out."""
+    rng = np.random.RandomState(2)
+    X = rng.randn(3, 5)
+    Y = np.array([[1, 0, 1, 1, 0]])
+    parameters = initialize_parameters([3, 4, 1], "he", seed=3)
+    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    Z1 = W1 @ X + b1
+    A1 = relu(Z1)
+    A2 = sigmoid(W2 @ A1 + b2)
+    dZ2 = A2 - Y
+    dW2 = dZ2 @ A1.T / 5
+    db2 = dZ2.sum(axis=1, keepdims=True) / 5
+    dZ1 = (W2.T @ dZ2) * (Z1 > 0)
+    dW1 = dZ1 @ X.T / 5
+    db1 = dZ1.sum(axis=1, keepdims=True) / 5
+
+    AL, caches = model_forward(X, parameters)
+    np.testing.assert_allclose(AL, A2)
+    gradients = model_backward(AL, Y, caches)
+    for key, expected in {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}.items():
+        np.testing.assert_allclose(gradients[key], expected, rtol=1e-13, err_msg=key)
+
+
+def test_update_parameters_by_hand():
+    parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[3.0]])}
+    gradients = {"dW1": np.array([[10.0, -10.0]]), "db1": np.array([[1.0]])}
+    update_parameters(parameters, gradients, 0.1)
+    np.testing.assert_allclose(parameters["W1"], [[0.0, 3.0]])
+    np.testing.assert_allclose(parameters["b1"], [[2.9]])
+
+
+def test_l2_adds_lambd_over_m_times_W():
+    rng = np.random.RandomState(5)
+    X, Y = rng.randn(3, 4), np.array([[1, 0, 0, 1]])
+    parameters = initialize_parameters([3, 2, 1], seed=0)
+    AL, caches = model_forward(X, parameters)
+    plain = model_backward(AL, Y, caches)
+    regularized = model_backward(AL, Y, caches, lambd=0.7)
+    for l in (1, 2):
+        np.testing.assert_allclose(
+            regularized[f"dW{l}"], plain[f"dW{l}"] + 0.7 / 4 * parameters[f"W{l}"]
+        )
+        np.testing.assert_array_equal(regularized[f"db{l}"], plain[f"db{l}"])
+
+
+def test_inverted_dropout_masks_and_rescales():
+    X = np.ones((2, 1000))
+    parameters = {"W1": np.ones((50, 2)), "b1": np.zeros((50, 1)),
+                  "W2": np.ones((1, 50)) / 100, "b2": np.zeros((1, 1))}
+    rng = np.random.RandomState(0)
+    _, caches = model_forward(X, parameters, keep_prob=[0.8], rng=rng)
+    (_, _, D) = caches[0]
+    A1_dropped = caches[1][0][0]
+    assert abs(D.mean() - 0.8) < 0.01
+    np.testing.assert_allclose(A1_dropped, 2.0 * D / 0.8)  # relu(1 + 1) = 2, kept / 0.8
+
+
+def test_predict_thresholds_at_one_half():
+    parameters = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
+    X = np.array([[-1.0, 0.0, 1e-9, 2.0]])
+    np.testing.assert_array_equal(predict(X, parameters), [[0, 0, 1, 1]])
