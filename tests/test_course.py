@@ -22,16 +22,14 @@ TWO_LAYER_ACCURACY = {"train": 209 / 209, "test": 36 / 50}
 @pytest.fixture(scope="module")
 def l_layer(catvnoncat):
     net = Network([12288, 20, 7, 5, 1], hidden_activation="relu", init="lecun", seed=1)
-    history = net.fit(catvnoncat.train_x, catvnoncat.train_y, learning_rate=0.0075,
-                      iterations=2500)
+    history = net.fit(catvnoncat.train_x, catvnoncat.train_y, learning_rate=0.0075, iterations=2500)
     return net, history
 
 
 @pytest.fixture(scope="module")
 def two_layer(catvnoncat):
     net = Network([12288, 7, 1], init="small", seed=1)
-    history = net.fit(catvnoncat.train_x, catvnoncat.train_y, learning_rate=0.0075,
-                      iterations=2500)
+    history = net.fit(catvnoncat.train_x, catvnoncat.train_y, learning_rate=0.0075, iterations=2500)
     return net, history
 
 

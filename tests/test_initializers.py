@@ -25,8 +25,12 @@ def test_small_is_randn_times_a_hundredth():
 
 @pytest.mark.parametrize(
     ("name", "std"),
-    [("lecun", np.sqrt(1 / 400)), ("he", np.sqrt(2 / 400)), ("xavier", np.sqrt(2 / 600)),
-     ("small", 0.01)],
+    [
+        ("lecun", np.sqrt(1 / 400)),
+        ("he", np.sqrt(2 / 400)),
+        ("xavier", np.sqrt(2 / 600)),
+        ("small", 0.01),
+    ],
 )
 def test_scale_of_each_initializer(name, std):
     W = initialize_parameters([400, 200], name, seed=0)["W1"]
@@ -43,7 +47,12 @@ def test_zeros():
 def test_shapes_and_dtype(name):
     parameters = initialize_parameters([7, 5, 3, 1], name, seed=2, dtype="float32")
     assert [parameters[k].shape for k in ("W1", "b1", "W2", "b2", "W3", "b3")] == [
-        (5, 7), (5, 1), (3, 5), (3, 1), (1, 3), (1, 1)
+        (5, 7),
+        (5, 1),
+        (3, 5),
+        (3, 1),
+        (1, 3),
+        (1, 1),
     ]
     assert all(value.dtype == np.float32 for value in parameters.values())
 

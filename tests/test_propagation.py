@@ -114,8 +114,12 @@ def test_l2_adds_lambd_over_m_times_W():
 
 def test_inverted_dropout_masks_and_rescales():
     X = np.ones((2, 1000))
-    parameters = {"W1": np.ones((50, 2)), "b1": np.zeros((50, 1)),
-                  "W2": np.ones((1, 50)) / 100, "b2": np.zeros((1, 1))}
+    parameters = {
+        "W1": np.ones((50, 2)),
+        "b1": np.zeros((50, 1)),
+        "W2": np.ones((1, 50)) / 100,
+        "b2": np.zeros((1, 1)),
+    }
     rng = np.random.RandomState(0)
     _, caches = model_forward(X, parameters, keep_prob=[0.8], rng=rng)
     (_, _, D) = caches[0]
