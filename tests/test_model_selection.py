@@ -1,0 +1,198 @@
+"""K-fold cross-validation and grid search on course-layout data."""
+
+import csv
+import math
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, load_iris
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.preprocessing import MinMaxScaler
+
+from deepcat.model_selection import CVResult, cross_validate, grid_search, read_csv
+from deepcat.sklearn import DeepCatClassifier
+
+SMALL = {"hidden_layer_sizes": (10,), "learning_rate": 0.02, "epochs": 20}
+
+
+@pytest.fixture(scope="module")
+def iris_course():
+    """Iris in the course layout: X (4, 150) scaled to [0, 1], Y (1, 150) with labels 0..2."""
+    X, y = load_iris(return_X_y=True)
+    return MinMaxScaler().fit_transform(X).T, y.reshape(1, -1)
+
+
+@pytest.fixture(scope="module")
+def digits_course():
+    """The first 300 digits in the course layout: X (64, 300) in [0, 1], Y (1, 300)."""
+    X, y = load_digits(return_X_y=True)
+    return X[:300].T / 16.0, y[:300].reshape(1, -1)
+
+
+def test_cross_validate_equals_scikit_learns_stratified_shuffled_folds(iris_course):
+    X, Y = iris_course
+    result = cross_validate(X, Y, SMALL, cv=3, random_state=4)
+    folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=4)
+    expected = cross_val_score(DeepCatClassifier(random_state=4, **SMALL), X.T, Y[0], cv=folds)
+    assert result.scores == tuple(expected)
+    assert result.mean == pytest.approx(np.mean(expected))
+    assert result.std == pytest.approx(np.std(expected))
+    assert result.params == {**SMALL, "random_state": 4}
+    assert result.error is None
+    assert result.mean > 0.8
+
+
+def test_the_fold_seed_changes_the_folds_and_reproduces_them(iris_course):
+    X, Y = iris_course
+    first = cross_validate(X, Y, SMALL, cv=3, random_state=0)
+    assert cross_validate(X, Y, SMALL, cv=3, random_state=0) == first
+    assert cross_validate(X, Y, SMALL, cv=3, random_state=1).scores != first.scores
+
+
+def test_summary_line_gives_mean_spread_and_folds():
+    result = CVResult(params={}, scores=(0.5, 1.0))
+    assert result.summary() == "2-fold accuracy: 0.7500 +/- 0.2500 (folds 0.5000, 1.0000)"
+
+
+def test_one_hot_and_flat_labels_give_the_same_result(iris_course):
+    X, Y = iris_course
+    one_hot = np.eye(3)[Y[0]].T  # (3, 150)
+    flat = cross_validate(X, Y[0], SMALL, cv=3)
+    assert cross_validate(X, one_hot, SMALL, cv=3) == flat
+    assert cross_validate(X, Y, SMALL, cv=3) == flat
+
+
+def test_results_do_not_depend_on_n_jobs(digits_course):
+    X, Y = digits_course
+    grid = {"learning_rate": [0.01, 0.001], "batch_size": [32, None]}
+    serial = grid_search(X, Y, grid, {"hidden_layer_sizes": (16,), "epochs": 5}, cv=3, n_jobs=1)
+    parallel = grid_search(X, Y, grid, {"hidden_layer_sizes": (16,), "epochs": 5}, cv=3, n_jobs=2)
+    assert serial == parallel
+    assert serial.rows() == parallel.rows()
+    single = cross_validate(X, Y, SMALL, cv=3, n_jobs=1)
+    assert cross_validate(X, Y, SMALL, cv=3, n_jobs=2) == single
+
+
+def test_grid_search_ranks_every_combination_best_first(iris_course):
+    X, Y = iris_course
+    grid = {
+        "learning_rate": [1e-6, 0.02],
+        "hidden_layer_sizes": [(10,), (10, 5)],
+        "lambd": [0.0, 0.01],
+        "keep_prob": [1.0, 0.9],
+        "batch_size": [32],
+    }
+    results = grid_search(X, Y, grid, {"epochs": 10}, cv=3)
+    assert len(results.results) == 16
+    assert results.names == tuple(grid)
+    means = [result.mean for result in results.results]
+    assert means == sorted(means, reverse=True)
+    assert results.best.params["learning_rate"] == 0.02
+    # Every one of the eight tiny-rate combinations ranks below every 0.02 one.
+    rates = [result.params["learning_rate"] for result in results.results]
+    assert rates == [0.02] * 8 + [1e-6] * 8
+    rows = results.rows()
+    assert [row["rank"] for row in rows][0] == 1
+    assert list(rows[0]) == [
+        "rank",
+        *grid,
+        "mean_accuracy",
+        "std_accuracy",
+        "fold_1",
+        "fold_2",
+        "fold_3",
+        "error",
+    ]
+
+
+def test_equal_means_share_a_rank_and_keep_grid_order(iris_course):
+    X, Y = iris_course
+    # The same setting twice trains the same seeded networks: equal accuracy.
+    results = grid_search(X, Y, {"lambd": [0.0, 0.0], "learning_rate": [0.02]}, SMALL, cv=3)
+    assert [row["rank"] for row in results.rows()] == [1, 1]
+
+
+def test_a_diverging_setting_is_reported_and_ranked_last(iris_course):
+    X, Y = iris_course
+    # Plain gradient descent at a rate of 1e308 overflows the logits at the second update.
+    grid = {"learning_rate": [1e308, 0.5]}
+    settings = {"hidden_layer_sizes": (), "optimizer": "gd", "epochs": 5, "batch_size": None}
+    results = grid_search(X, Y, grid, settings, cv=3)
+    failed = results.results[-1]
+    assert failed.params["learning_rate"] == 1e308
+    assert math.isnan(failed.mean)
+    assert failed.error.startswith("training diverged at iteration")
+    assert results.rows()[-1]["rank"] == 2
+    assert "training diverged" in results.format()
+
+
+def test_csv_round_trip(tmp_path, iris_course):
+    X, Y = iris_course
+    grid = {"hidden_layer_sizes": [(10,), (10, 5)], "optimizer": ["adam", "momentum"]}
+    results = grid_search(X, Y, grid, {"epochs": 3, "keep_prob": 0.9}, cv=3)
+    path = tmp_path / "tune" / "results.csv"
+    results.to_csv(path)
+    assert read_csv(path) == results.rows()
+    with open(path, newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][:3] == ["rank", "hidden_layer_sizes", "optimizer"]
+    assert {row[2] for row in table[1:]} == {"adam", "momentum"}  # text written plainly
+    assert {row[1] for row in table[1:]} == {"[10]", "[10, 5]"}
+    # Written atomically: nothing but the table is left in the folder.
+    assert [p.name for p in path.parent.iterdir()] == ["results.csv"]
+
+
+def test_format_prints_one_line_per_setting(iris_course):
+    X, Y = iris_course
+    results = grid_search(X, Y, {"learning_rate": [0.02, 1e-6]}, SMALL, cv=3)
+    lines = results.format().splitlines()
+    assert lines[0].split() == ["rank", "learning_rate", "accuracy", "(mean", "+/-", "std)", "note"]
+    assert len(lines) == 2 + 2
+    assert lines[2].startswith("1 ") and "0.02" in lines[2]
+    assert f"{results.best.mean:.4f} +/- {results.best.std:.4f}" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda X, Y: cross_validate(X, Y, {"hidden_sizes": (3,)}),
+            ValueError,
+            r"unknown setting 'hidden_sizes'; expected one of 'activation', 'batch_size'",
+        ),
+        (lambda X, Y: grid_search(X, Y, {"lamda": [0.1]}), ValueError, r"unknown setting 'lamda'"),
+        (lambda X, Y: grid_search(X, Y, {"lambd": []}), ValueError, r"grid\['lambd'\] is empty"),
+        (
+            lambda X, Y: grid_search(X, Y, {"lambd": 0.1}),
+            TypeError,
+            r"grid\['lambd'\] must be a list of values to try, got 0.1",
+        ),
+        (lambda X, Y: grid_search(X, Y, [("lambd", [0.1])]), TypeError, r"grid must be a dict"),
+        (lambda X, Y: cross_validate(X, Y, cv=1), ValueError, r"cv must be an int >= 2, got 1"),
+        (
+            lambda X, Y: cross_validate(X, Y, cv=51),
+            ValueError,
+            r"cv=51 folds need at least 51 examples of every class; class 0 has 50",
+        ),
+        (
+            lambda X, Y: cross_validate(X, Y[:, :10]),
+            ValueError,
+            r"Y must hold one label per column of X: shape \(1, m\) = \(1, 150\)",
+        ),
+        (lambda X, Y: cross_validate(X[0], Y), ValueError, r"X must be 2-D with shape \(n_x, m\)"),
+        (
+            lambda X, Y: cross_validate(X, Y, n_jobs=0),
+            ValueError,
+            r"n_jobs must be None, a positive int or a negative int",
+        ),
+        (
+            lambda X, Y: cross_validate(X, Y, {"keep_prob": 2.0, "epochs": 1}),
+            ValueError,
+            r"keep_prob for layer 1 must be in \(0, 1\]",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_what_was_expected(iris_course, call, error, message):
+    X, Y = iris_course
+    with pytest.raises(error, match=message):
+        call(X, Y)
