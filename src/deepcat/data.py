@@ -33,6 +33,9 @@ class Dataset:
         Class names; ``classes[k]`` is the name of label ``k``.
     scale : float
         What the raw values are divided by (255 for 8-bit pixels, 1 otherwise).
+    mean, std : ndarray, shape (n_x,), or None
+        Per-feature standardisation applied after scaling, ``(x / scale - mean) / std``,
+        computed on the training split only (set for breast-cancer; None otherwise).
     """
 
     name: str
@@ -43,6 +46,8 @@ class Dataset:
     classes: list
     scale: float = 1.0
     feature_names: list = field(default_factory=list)
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
 
     @property
     def is_image(self) -> bool:
@@ -55,9 +60,8 @@ class Dataset:
         return tuple(self.train_x_orig.shape[1:]) if self.is_image else None
 
     def flatten(self, x_orig, dtype=np.float64):
-        """``(m, ...)`` raw examples to ``X`` of shape ``(n_x, m)``, divided by ``scale``."""
-        flat = x_orig.reshape(x_orig.shape[0], -1).T
-        return flat.astype(dtype) / dtype(self.scale)
+        """``(m, ...)`` raw examples to ``X`` of shape ``(n_x, m)``; see :func:`to_columns`."""
+        return to_columns(x_orig, self.scale, self.mean, self.std, dtype)
 
     @property
     def train_x(self):
@@ -68,6 +72,33 @@ class Dataset:
     def test_x(self):
         """Test inputs ``(n_x, m_test)``, float64, scaled."""
         return self.flatten(self.test_x_orig)
+
+
+def to_columns(x_orig, scale, mean=None, std=None, dtype=np.float64):
+    """Raw examples to network inputs, the one place where scaling is defined.
+
+    Parameters
+    ----------
+    x_orig : ndarray, shape (m, ...)
+        One example per row, e.g. ``(m, 64, 64, 3)`` pictures or ``(m, n_x)`` features.
+    scale : float
+        Divisor of the raw values (255 for 8-bit pixels).
+    mean, std : array-like, shape (n_x,), optional
+        Per-feature standardisation applied after scaling.
+    dtype : NumPy float type
+
+    Returns
+    -------
+    X : ndarray, shape (n_x, m)
+        ``x_orig`` flattened to one column per example, ``X = (x / scale - mean) / std``.
+    """
+    flat = np.asarray(x_orig).reshape(len(x_orig), -1).T
+    X = flat.astype(dtype) / dtype(scale)
+    if mean is not None:
+        X -= np.asarray(mean, dtype=dtype).reshape(-1, 1)
+    if std is not None:
+        X /= np.asarray(std, dtype=dtype).reshape(-1, 1)
+    return X
 
 
 def find_catvnoncat(data_dir=None) -> Path:

@@ -1,0 +1,509 @@
+"""The ``deepcat`` command: ``train``, ``evaluate``, ``predict`` and ``inspect``.
+
+Built on click. Each subcommand is one function that reads its options and
+calls the library (:mod:`deepcat.runs`, :mod:`deepcat.datasets`,
+:mod:`deepcat.reports`); the option groups are decorators so that a new
+subcommand (``deepcat tune``) can reuse them.
+
+Exit status: 0 on success, 1 when the work failed (missing or broken files, a
+diverging run, a picture that cannot be read), 2 for a usage error (a bad
+option value), 130 when interrupted with Ctrl-C. Errors are printed as one or
+two plain lines on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from deepcat import __version__
+from deepcat.activations import HIDDEN_ACTIVATIONS
+from deepcat.datasets import DATASETS
+from deepcat.initializers import INITIALIZERS
+from deepcat.optimizers import OPTIMIZERS
+from deepcat.schedules import SCHEDULES
+from deepcat.training import DivergenceError
+from deepcat.validation import DTYPES
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C, the shell's 128 + SIGINT."""
+
+
+class NumberList(click.ParamType):
+    """One number or several separated by commas, each checked against a range."""
+
+    def __init__(self, kind, expected, accept, allow_none=False):
+        self.kind = kind
+        self.expected = expected
+        self.accept = accept
+        self.allow_none = allow_none
+        self.name = f"{kind.__name__}[,{kind.__name__}...]"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        text = str(value).strip()
+        if self.allow_none and text.lower() == "none":
+            return []
+        try:
+            numbers = [self.kind(item) for item in text.split(",")]
+        except ValueError:
+            self.fail(f"expected {self.expected}, separated by commas; got {value!r}", param, ctx)
+        for number in numbers:
+            if not (math.isfinite(number) and self.accept(number)):
+                self.fail(f"expected {self.expected}; got {number:g}", param, ctx)
+        return numbers
+
+
+HIDDEN = NumberList(int, "hidden layer sizes >= 1 (or 'none')", lambda n: n >= 1, True)
+RATES = NumberList(float, "learning rates > 0", lambda r: r > 0)
+KEEP_PROBS = NumberList(float, "keep probabilities in (0, 1]", lambda p: 0 < p <= 1)
+UNIT_BETA = click.FloatRange(0, 1, max_open=True)
+
+
+def dataset_options(command):
+    """``--dataset``, ``--data-dir``, ``--test-fraction``, ``--split-seed``, ``--image-size``."""
+    options = [
+        click.option(
+            "--dataset",
+            type=click.Choice(list(DATASETS)),
+            help="Data set to use. train: catvnoncat when its files are found, else "
+            "breast-cancer; evaluate: the one the model was trained on.",
+        ),
+        click.option(
+            "--data-dir",
+            metavar="DIR",
+            help="catvnoncat: folder with the two .h5 files (default $DEEPCAT_DATA, then "
+            "./datasets). folder: the folder with one subfolder of pictures per class.",
+        ),
+        click.option(
+            "--test-fraction",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            help="Share of each class held out for testing (folder, breast-cancer, digits; "
+            "default 0.2).",
+        ),
+        click.option(
+            "--split-seed",
+            type=click.IntRange(min=0),
+            help="Seed of the train/test split (folder, breast-cancer, digits; default 0).",
+        ),
+        click.option(
+            "--image-size",
+            type=click.IntRange(min=1),
+            help="folder: resize pictures to SIZE x SIZE (default 64).",
+            metavar="SIZE",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def network_options(command):
+    """``--hidden``, ``--activation``, ``--init``, ``--seed``, ``--dtype``."""
+    options = [
+        click.option(
+            "--hidden",
+            type=HIDDEN,
+            help="Hidden layer sizes, e.g. 20,7,5 ('none' for no hidden layer); input and "
+            "output sizes come from the data. Default: see the data sets below.",
+        ),
+        click.option(
+            "--activation",
+            type=click.Choice(HIDDEN_ACTIVATIONS),
+            help="Hidden-layer activation. [default: relu]",
+        ),
+        click.option(
+            "--init",
+            type=click.Choice(list(INITIALIZERS)),
+            help="Weight initialization; lecun is the course's. [default: lecun]",
+        ),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            help="Seed of the initial weights, shuffling and dropout. [default: 1]",
+        ),
+        click.option(
+            "--dtype",
+            type=click.Choice(list(DTYPES)),
+            help="Floating-point type of parameters and data. [default: float64]",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def training_options(command):
+    """Every training option of :meth:`deepcat.Network.fit`."""
+    options = [
+        click.option(
+            "--learning-rate",
+            type=RATES,
+            help="Learning rate alpha; several, e.g. 0.0075,0.003,0.001, train one model each "
+            "and compare their cost curves on one figure.",
+        ),
+        click.option("--iterations", type=click.IntRange(min=1), help="Parameter updates."),
+        click.option(
+            "--epochs", type=click.IntRange(min=1), help="Passes over the data (or --iterations)."
+        ),
+        click.option(
+            "--batch-size",
+            type=click.IntRange(min=1),
+            help="Mini-batch size, reshuffled every epoch. [default: the whole training set]",
+        ),
+        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), help="[default: gd]"),
+        click.option("--beta", type=UNIT_BETA, help="Momentum / RMSprop coefficient in [0, 1)."),
+        click.option("--beta1", type=UNIT_BETA, help="Adam's first-moment coefficient."),
+        click.option("--beta2", type=UNIT_BETA, help="Adam's second-moment coefficient."),
+        click.option(
+            "--epsilon",
+            type=click.FloatRange(0, min_open=True),
+            help="RMSprop / Adam denominator guard.",
+        ),
+        click.option(
+            "--decay",
+            type=click.Choice([name for name in SCHEDULES if name != "constant"]),
+            help="Learning-rate decay over epochs. [default: none]",
+        ),
+        click.option("--decay-rate", type=click.FloatRange(min=0), help="[default: 1.0]"),
+        click.option(
+            "--decay-every",
+            type=click.FloatRange(0, min_open=True),
+            help="Epochs per decay step. [default: 1]",
+        ),
+        click.option(
+            "--lambd", type=click.FloatRange(min=0), help="L2 regularization. [default: 0]"
+        ),
+        click.option(
+            "--keep-prob",
+            type=KEEP_PROBS,
+            help="Dropout keep probability on hidden layers: one value or one per hidden layer.",
+        ),
+        click.option(
+            "--validation-fraction",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            help="Hold out this share of the training set to report validation cost.",
+        ),
+        click.option(
+            "--patience",
+            type=click.IntRange(min=1),
+            help="Early stopping after this many recorded costs without a better validation "
+            "cost (needs --validation-fraction).",
+        ),
+        click.option(
+            "--record-every",
+            type=click.IntRange(min=1),
+            help="Record the cost every N iterations (full batch). [default: 100]",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _datasets_epilog():
+    lines = ["\b", "Data sets and their default training settings:"]
+    for name, source in DATASETS.items():
+        defaults = ", ".join(
+            f"{key.replace('_', '-')} {_plain(value)}" for key, value in source.defaults.items()
+        )
+        lines.append(f"  {name:<14}{source.summary}")
+        lines.append(f"  {'':<14}defaults: {defaults}")
+    return "\n".join(lines)
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="deepcat")
+def cli():
+    """Train, evaluate and use L-layer neural networks: the cat classifier of the
+    deeplearning.ai course, from NumPy."""
+
+
+@cli.command(epilog=_datasets_epilog())
+@dataset_options
+@network_options
+@training_options
+@click.option(
+    "--from",
+    "from_model",
+    metavar="MODEL",
+    help="Start from a trained model: keep its hidden layers, put a new output layer on top.",
+)
+@click.option(
+    "--freeze",
+    type=click.IntRange(min=0),
+    help="With --from: how many of the kept layers stay unchanged. [default: 0]",
+)
+@click.option("--out", metavar="RUN_DIR", help="Folder for the run's files. [default: runs/<time>]")
+@click.option("--force", is_flag=True, help="Replace the files of an existing RUN_DIR.")
+@click.pass_context
+def train(
+    ctx,
+    dataset,
+    data_dir,
+    test_fraction,
+    split_seed,
+    image_size,
+    from_model,
+    freeze,
+    out,
+    force,
+    **given,
+):
+    """Train a network and write model.npz, metrics.json, cost.png (and mislabeled.png)."""
+    from deepcat import runs
+    from deepcat.datasets import default_dataset, load_dataset
+    from deepcat.network import Network
+    from deepcat.reports import comparison_summary, train_summary
+
+    _check_transfer_options(ctx, from_model, freeze, given)
+    with _failures():
+        if dataset is None:
+            dataset, reason = default_dataset(data_dir)
+            click.echo(f"data set: {dataset}, because {reason}")
+        else:
+            click.echo(f"data set: {dataset}")
+        data_options = _data_options(
+            dataset,
+            data_dir=data_dir,
+            test_fraction=test_fraction,
+            split_seed=split_seed,
+            image_size=image_size,
+        )
+        data = load_dataset(dataset, **data_options)
+        source = Network.load(from_model) if from_model else None
+    settings = runs.resolve_settings(dataset, given)
+    if source is not None:
+        settings["hidden"] = source.layer_dims[1:-1]
+        settings["dtype"] = source.dtype.__name__
+    with _usage_errors(ctx):
+        runs.check_settings(settings, n_hidden=len(settings["hidden"]))
+        out = Path(out) if out else runs.default_run_dir()
+        runs.check_run_dir(out, force)
+    dtype = DTYPES[settings["dtype"]]
+    X_train = data.flatten(data.train_x_orig, dtype)
+    X_test = data.flatten(data.test_x_orig, dtype)
+    rates = settings["learning_rates"]
+    all_metrics, folders = [], []
+    try:
+        with runs.StagedRunDir(out) as staged, _failures():
+            for rate in rates:
+                network = runs.build_network(
+                    settings, X_train.shape[0], len(data.classes), source, freeze or 0
+                )
+                label = f"lr {rate:g}" if len(rates) > 1 else "training"
+                history = runs.fit_with_progress(
+                    network, X_train, data.train_y, rate, settings, label
+                )
+                run = runs.evaluate_run(rate, network, history, X_train, X_test)
+                metrics = runs.run_metrics(run, data, settings, {"name": dataset} | data_options)
+                runs.record_metadata(network, data, metrics, from_model)
+                folder = staged.staging
+                if len(rates) > 1:
+                    folders.append(runs.run_folder_name(rate))
+                    folder = folder / folders[-1]
+                files = runs.write_run_files(folder, run, data, metrics)
+                all_metrics.append(metrics)
+            if len(rates) > 1:
+                runs.write_comparison(staged.staging, all_metrics, folders)
+            staged.commit()
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: training stopped and nothing was written to {out}", err=True)
+        raise click.exceptions.Exit(INTERRUPTED) from None
+    if len(rates) > 1:
+        click.echo(comparison_summary(data, all_metrics, out, folders))
+    else:
+        click.echo(train_summary(data, all_metrics[0], out, files))
+
+
+@cli.command()
+@click.argument("model")
+@dataset_options
+@click.option(
+    "--split",
+    type=click.Choice(["test", "train"]),
+    default="test",
+    show_default=True,
+    help="Which part of the data set to evaluate on.",
+)
+def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, split):
+    """Accuracy, precision, recall, F1 and confusion matrix of MODEL on a test split.
+
+    The data set and split are those MODEL was trained on unless options say otherwise.
+    """
+    from deepcat.datasets import load_dataset, model_inputs
+    from deepcat.metrics import confusion_matrix
+    from deepcat.network import Network
+    from deepcat.reports import evaluation_report
+
+    with _failures():
+        network = Network.load(model)
+        recorded = dict(network.metadata.get("dataset") or {})
+        name = dataset or recorded.pop("name", None)
+        if name is None:
+            raise ValueError(f"{model} records no data set; pass --dataset")
+        if dataset is not None and dataset != recorded.get("name", dataset):
+            recorded = {}
+        recorded.pop("name", None)
+        given = {
+            "data_dir": data_dir,
+            "test_fraction": test_fraction,
+            "split_seed": split_seed,
+            "image_size": image_size,
+        }
+        options = _data_options(
+            name, **(recorded | {k: v for k, v in given.items() if v is not None})
+        )
+        data = load_dataset(name, **options)
+        x_orig, y = (
+            (data.test_x_orig, data.test_y)
+            if split == "test"
+            else (data.train_x_orig, data.train_y)
+        )
+        predictions = network.predict(model_inputs(network, data, x_orig))
+        matrix = confusion_matrix(y, predictions, len(data.classes))
+    click.echo(
+        evaluation_report(
+            matrix, data.classes, f"{model} on the {split} split of {name} ({y.size} examples)"
+        )
+    )
+
+
+@cli.command()
+@click.argument("model")
+@click.argument("images", nargs=-1, required=True)
+def predict(model, images):
+    """Predict the class of each picture in IMAGES with MODEL, one line per picture.
+
+    Any format Pillow reads; pictures are turned upright, laid over white where
+    transparent, resized with antialiasing and scaled as in training. A file that
+    cannot be read gets an error line and the exit status 1; the others are
+    still predicted.
+    """
+    from deepcat.datasets import image_record
+    from deepcat.images import image_inputs
+    from deepcat.network import Network
+
+    with _failures():
+        network = Network.load(model)
+        record = image_record(network)
+    classes = network.metadata.get("classes") or [str(k) for k in range(network.n_classes)]
+    failures = 0
+    for path in images:
+        try:
+            X = image_inputs(path, record, network.dtype)
+        except (ValueError, OSError) as error:
+            click.echo(f"error: {error}", err=True)
+            failures += 1
+            continue
+        probabilities = network.predict_proba(X)[:, 0]
+        label = int(network.predict(X)[0, 0])
+        probability = probabilities[0] if network.output == "sigmoid" else probabilities[label]
+        if network.output == "sigmoid" and label == 0:
+            probability = 1 - probability
+        click.echo(f"{path}: {classes[label]} (probability {probability:.4f})")
+    return 1 if failures else 0
+
+
+@cli.command()
+@click.argument("model")
+def inspect(model):
+    """Show MODEL's layers and the settings it was trained with."""
+    from deepcat.network import Network
+    from deepcat.reports import model_facts
+
+    with _failures():
+        network = Network.load(model)
+    click.echo(network.summary())
+    click.echo()
+    click.echo(model_facts(network.metadata))
+
+
+def main(args=None):
+    """Entry point of the ``deepcat`` console script and ``python -m deepcat``."""
+    try:
+        status = cli.main(args=args, prog_name="deepcat", standalone_mode=False)
+    except click.UsageError as error:
+        click.echo(f"Error: {error.format_message()}", err=True)
+        command = error.ctx.command_path if error.ctx else "deepcat"
+        click.echo(f"Run '{command} --help' for the options.", err=True)
+        status = error.exit_code
+    except click.ClickException as error:
+        click.echo(f"Error: {error.format_message()}", err=True)
+        status = error.exit_code
+    except click.Abort:
+        click.echo("interrupted", err=True)
+        status = INTERRUPTED
+    sys.exit(status or 0)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _failures():
+    """Turn the library's errors about data, files and training into one-line failures."""
+    try:
+        yield
+    except (ValueError, TypeError, OSError, DivergenceError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def _usage_errors(ctx):
+    """Turn the library's complaints about option values into usage errors (exit 2)."""
+    try:
+        yield
+    except (ValueError, TypeError, FileExistsError) as error:
+        raise click.UsageError(str(error), ctx) from None
+
+
+def _check_transfer_options(ctx, from_model, freeze, given):
+    if freeze is not None and from_model is None:
+        raise click.UsageError("--freeze needs --from MODEL, the model whose layers to keep", ctx)
+    if from_model is not None:
+        clashing = [
+            f"--{key}" for key in ("hidden", "activation", "dtype") if given[key] is not None
+        ]
+        if clashing:
+            raise click.UsageError(
+                f"{', '.join(clashing)} cannot be combined with --from: the hidden layers, "
+                "their activation and the dtype come from MODEL",
+                ctx,
+            )
+
+
+def _data_options(name, **options):
+    """The loader options used for data set ``name``, with the split defaults filled in."""
+    from deepcat.datasets import DEFAULT_IMAGE_SIZE, DEFAULT_TEST_FRACTION, get_source
+
+    source = get_source(name)
+    defaults = {
+        "test_fraction": DEFAULT_TEST_FRACTION,
+        "split_seed": 0,
+        "image_size": DEFAULT_IMAGE_SIZE,
+    }
+    resolved = {k: v for k, v in options.items() if v is not None}
+    unused = [k for k in resolved if k not in source.options]
+    if unused:
+        names = ", ".join(f"--{k.replace('_', '-')}" for k in unused)
+        raise click.UsageError(
+            f"{names} does not apply to the {name} data set", click.get_current_context(silent=True)
+        )
+    for key, value in defaults.items():
+        if key in source.options:
+            resolved.setdefault(key, value)
+    if resolved.get("data_dir") is not None:
+        resolved["data_dir"] = str(Path(resolved["data_dir"]).resolve())
+    return resolved

@@ -1,0 +1,457 @@
+"""Data sets by name, and the preprocessing a model records so it can be reproduced.
+
+:data:`DATASETS` maps each name the command line accepts to a
+:class:`DatasetSource`: the loader, which options it takes, the training
+defaults documented for it, and how its raw pictures relate to 8-bit photos.
+Every loader returns a :class:`deepcat.data.Dataset`.
+
+========== ================================================ ==============================
+name       contents                                         split
+========== ================================================ ==============================
+catvnoncat the course's 64x64 RGB pictures (two .h5 files)   the course's 209 / 50
+folder     one subfolder of pictures per class              seeded, by ``test_fraction``
+breast-    scikit-learn's 30 tumour measurements, 2 classes seeded, by ``test_fraction``
+cancer     (standardised with the training split's mean/std)
+digits     scikit-learn's 8x8 handwritten digits, 10        seeded, by ``test_fraction``
+           classes, pixel values 0..16 divided by 16
+========== ================================================ ==============================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from deepcat._registry import lookup
+from deepcat.data import Dataset, find_catvnoncat, load_catvnoncat, to_columns
+from deepcat.validation import check_in_range, check_positive_int
+
+DEFAULT_TEST_FRACTION = 0.2
+DEFAULT_IMAGE_SIZE = 64
+
+COURSE_DEFAULTS = {"hidden": (20, 7, 5), "learning_rate": 0.0075, "iterations": 2500}
+"""The course's L-layer settings: with ``seed=1`` they reproduce its published run."""
+
+
+@dataclass(frozen=True)
+class DatasetSource:
+    """How to get one named data set.
+
+    Attributes
+    ----------
+    load : callable returning Dataset
+        Takes the keyword options listed in ``options``.
+    options : tuple of str
+        The :func:`load_dataset` options this source uses; giving another is an error.
+    summary : str
+        One line for ``--help``.
+    defaults : dict
+        Training settings used when the user gives none (``hidden``, ``learning_rate``,
+        ``iterations`` or ``epochs``, ``optimizer``, ``batch_size``).
+    pixel_max : float
+        Raw value of a full-intensity pixel (image data only).
+    invert : bool
+        True when the raw pictures store ink as high values on a zero background.
+    """
+
+    load: Callable
+    options: tuple
+    summary: str
+    defaults: dict = field(default_factory=lambda: dict(COURSE_DEFAULTS))
+    pixel_max: float = 255.0
+    invert: bool = False
+
+
+def load_dataset(name, *, data_dir=None, test_fraction=None, split_seed=None, image_size=None):
+    """Load the data set registered under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DATASETS`.
+    data_dir : str or Path, optional
+        catvnoncat: the folder with the two ``.h5`` files (default ``$DEEPCAT_DATA``,
+        else ``./datasets``); folder: the folder of class subfolders (required).
+    test_fraction : float in (0, 1), optional
+        Share of each class held out for testing (default 0.2); not for catvnoncat,
+        which comes split.
+    split_seed : int >= 0, optional
+        Seeds the train/test split (default 0).
+    image_size : int >= 1, optional
+        folder only: pictures are resized to ``image_size x image_size`` (default 64).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, an option the source does not take, or bad data.
+    FileNotFoundError
+        When the files are missing.
+    """
+    source = lookup(DATASETS, name, "data set")
+    given = {
+        key: value
+        for key, value in {
+            "data_dir": data_dir,
+            "test_fraction": test_fraction,
+            "split_seed": split_seed,
+            "image_size": image_size,
+        }.items()
+        if value is not None
+    }
+    unused = [key for key in given if key not in source.options]
+    if unused:
+        takes = ", ".join(source.options) or "no options"
+        raise ValueError(f"the {name} data set takes {takes}; it does not use {', '.join(unused)}")
+    return source.load(**given)
+
+
+def default_dataset(data_dir=None):
+    """The data set a plain ``deepcat train`` uses, and why.
+
+    Returns
+    -------
+    name : str
+        ``"catvnoncat"`` when its files are found, else ``"breast-cancer"``.
+    reason : str
+        A sentence for the user saying where the files were found or looked for.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``data_dir`` is given but does not hold the course files (falling back
+        to another data set would ignore what the user asked for).
+    """
+    try:
+        folder = find_catvnoncat(data_dir)
+    except FileNotFoundError as error:
+        if data_dir:
+            raise
+        return "breast-cancer", f"{error}; using scikit-learn's breast-cancer data instead"
+    return "catvnoncat", f"the course files were found in {folder}"
+
+
+def split_indices(labels, test_fraction, seed):
+    """A seeded train/test split that keeps each class's share (stratified).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (m,)
+    test_fraction : float in (0, 1)
+    seed : int
+
+    Returns
+    -------
+    train, test : ndarray of int
+        Sorted example indices; each class gives ``round(m_k * test_fraction)`` examples
+        to the test split, but always keeps one for training.
+    """
+    test_fraction = check_in_range(
+        test_fraction, "test_fraction", 0.0, 1.0, low_open=True, high_open=True
+    )
+    rng = np.random.default_rng(check_positive_int(seed, "split_seed", minimum=0))
+    labels = np.asarray(labels).reshape(-1)
+    test = []
+    for k in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == k))
+        n_test = min(int(round(len(members) * test_fraction)), len(members) - 1)
+        test.extend(members[:n_test])
+    test = np.sort(np.asarray(test, dtype=np.int64))
+    if test.size == 0:
+        raise ValueError(
+            f"test_fraction={test_fraction} of m = {labels.size} examples leaves the test "
+            "split empty; use a larger fraction or more data"
+        )
+    train = np.setdiff1d(np.arange(labels.size), test)
+    return train, test
+
+
+# -- loaders --------------------------------------------------------------------------------
+
+
+def _load_catvnoncat(data_dir=None):
+    return load_catvnoncat(data_dir)
+
+
+def _load_folder(
+    data_dir=None,
+    test_fraction=DEFAULT_TEST_FRACTION,
+    split_seed=0,
+    image_size=DEFAULT_IMAGE_SIZE,
+):
+    """One subfolder of pictures per class; the class names are the sorted folder names."""
+    from deepcat.images import load_image
+
+    if data_dir is None:
+        raise ValueError(
+            "the folder data set needs --data-dir DIR: a folder with one subfolder of "
+            "pictures per class (e.g. cat/ and non-cat/)"
+        )
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no folder at {root}; pass --data-dir with the class subfolders")
+    image_size = check_positive_int(image_size, "image_size")
+    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if len(class_dirs) < 2:
+        raise ValueError(
+            f"{root} must hold one subfolder of pictures per class, at least 2; "
+            f"found {len(class_dirs)}"
+        )
+    pictures, labels = [], []
+    for k, folder in enumerate(class_dirs):
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise ValueError(f"the class folder {folder} holds no pictures")
+        for path in files:
+            pictures.append(load_image(path, (image_size, image_size), channels=3))
+            labels.append(k)
+    x, y = np.stack(pictures), np.asarray(labels, dtype=np.int64)
+    train, test = split_indices(y, test_fraction, split_seed)
+    classes = [folder.name for folder in class_dirs]
+    return Dataset(
+        "folder",
+        x[train],
+        y[train].reshape(1, -1),
+        x[test],
+        y[test].reshape(1, -1),
+        classes,
+        scale=255.0,
+    )
+
+
+def _load_breast_cancer(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):
+    """569 tumours, 30 measurements each; standardised with the training split's statistics."""
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer()
+    x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=np.int64)
+    train, test = split_indices(y, test_fraction, split_seed)
+    mean = x[train].mean(axis=0)
+    std = x[train].std(axis=0)
+    # A constant feature would divide by zero; leaving it unscaled keeps it constant (zero).
+    std[std == 0] = 1.0
+    return Dataset(
+        "breast-cancer",
+        x[train],
+        y[train].reshape(1, -1),
+        x[test],
+        y[test].reshape(1, -1),
+        [str(name) for name in bunch.target_names],
+        feature_names=[str(name) for name in bunch.feature_names],
+        mean=mean,
+        std=std,
+    )
+
+
+def _load_digits(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):
+    """1,797 handwritten digits as ``(m, 8, 8, 1)`` pictures with values 0..16."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    x = np.asarray(bunch.images, dtype=np.uint8)[..., np.newaxis]
+    y = np.asarray(bunch.target, dtype=np.int64)
+    train, test = split_indices(y, test_fraction, split_seed)
+    return Dataset(
+        "digits",
+        x[train],
+        y[train].reshape(1, -1),
+        x[test],
+        y[test].reshape(1, -1),
+        [str(name) for name in bunch.target_names],
+        scale=16.0,
+    )
+
+
+SPLIT_OPTIONS = ("test_fraction", "split_seed")
+
+DATASETS = {
+    "catvnoncat": DatasetSource(
+        _load_catvnoncat,
+        ("data_dir",),
+        "the course's cat pictures, 209 train / 50 test, 64x64 RGB",
+    ),
+    "folder": DatasetSource(
+        _load_folder,
+        ("data_dir", *SPLIT_OPTIONS, "image_size"),
+        "your pictures: --data-dir holds one subfolder per class",
+    ),
+    "breast-cancer": DatasetSource(
+        _load_breast_cancer,
+        SPLIT_OPTIONS,
+        "scikit-learn's breast cancer data, 569 examples of 30 features, 2 classes",
+    ),
+    "digits": DatasetSource(
+        _load_digits,
+        SPLIT_OPTIONS,
+        "scikit-learn's 8x8 handwritten digits, 1,797 pictures, 10 classes",
+        defaults={
+            "hidden": (64,),
+            "learning_rate": 0.001,
+            "epochs": 60,
+            "batch_size": 32,
+            "optimizer": "adam",
+        },
+        pixel_max=16.0,
+        invert=True,
+    ),
+}
+
+
+def get_source(name) -> DatasetSource:
+    """The :class:`DatasetSource` registered under ``name``."""
+    return lookup(DATASETS, name, "data set")
+
+
+# -- the preprocessing a model records ------------------------------------------------------
+
+
+def preprocessing_record(dataset):
+    """What turns this data set's raw examples into network inputs, as plain JSON data.
+
+    Parameters
+    ----------
+    dataset : Dataset
+
+    Returns
+    -------
+    dict
+        For pictures: ``{"input": "image", "image_shape": [h, w, c], "scale": ...,
+        "pixel_max": ..., "invert": ...}``; for feature vectors: ``{"input": "features",
+        "n_features": n_x, "scale": ..., "mean": [...] or None, "std": [...] or None}``.
+        Stored in ``Network.metadata["preprocessing"]`` so that ``evaluate`` and
+        ``predict`` reproduce it with :func:`inputs_from_raw`.
+    """
+    if dataset.is_image:
+        source = get_source(dataset.name)
+        return {
+            "input": "image",
+            "image_shape": [int(n) for n in dataset.image_shape],
+            "scale": float(dataset.scale),
+            "pixel_max": float(source.pixel_max),
+            "invert": bool(source.invert),
+        }
+    return {
+        "input": "features",
+        "n_features": int(dataset.train_x_orig.shape[1]),
+        "scale": float(dataset.scale),
+        "mean": None if dataset.mean is None else [float(v) for v in dataset.mean],
+        "std": None if dataset.std is None else [float(v) for v in dataset.std],
+    }
+
+
+def inputs_from_raw(record, x_orig, dtype=np.float64):
+    """Apply a recorded preprocessing to raw examples.
+
+    Parameters
+    ----------
+    record : dict
+        From :func:`preprocessing_record`.
+    x_orig : ndarray, shape (m, h, w, c) for pictures or (m, n_features)
+    dtype : NumPy float type
+
+    Returns
+    -------
+    X : ndarray, shape (n_x, m)
+    """
+    expected = record_input_shape(record)
+    if tuple(x_orig.shape[1:]) != expected:
+        raise ValueError(
+            f"the model was trained on examples of shape {expected}, "
+            f"got examples of shape {tuple(x_orig.shape[1:])}"
+        )
+    return to_columns(x_orig, record["scale"], record.get("mean"), record.get("std"), dtype)
+
+
+def record_input_shape(record):
+    """The shape of one raw example a recorded preprocessing expects, e.g. ``(64, 64, 3)``."""
+    if not isinstance(record, dict) or record.get("input") not in ("image", "features"):
+        raise ValueError("the model records no usable preprocessing (input kind missing)")
+    if record["input"] == "image":
+        return tuple(int(n) for n in record["image_shape"])
+    return (int(record["n_features"]),)
+
+
+def model_inputs(network, dataset, x_orig):
+    """Raw examples of ``dataset`` as inputs for ``network``, preprocessed as in its training.
+
+    Parameters
+    ----------
+    network : Network
+        Its ``metadata["preprocessing"]`` is used when present (a model trained by
+        ``deepcat train``); otherwise the data set's own scaling.
+    dataset : Dataset
+    x_orig : ndarray, shape (m, ...)
+        Raw examples of ``dataset``.
+
+    Returns
+    -------
+    X : ndarray, shape (n_x, m), in the network's dtype
+
+    Raises
+    ------
+    ValueError
+        When the examples or the class count do not fit the model.
+    """
+    n_classes = len(dataset.classes)
+    if n_classes != network.n_classes:
+        raise ValueError(
+            f"the model predicts {network.n_classes} classes but the {dataset.name} data set "
+            f"has {n_classes}"
+        )
+    record = network.metadata.get("preprocessing")
+    if record:
+        X = inputs_from_raw(record, x_orig, network.dtype)
+    else:
+        X = dataset.flatten(x_orig, network.dtype)
+    if X.shape[0] != network.layer_dims[0]:
+        raise ValueError(
+            f"the model takes n_x = {network.layer_dims[0]} inputs per example but the "
+            f"{dataset.name} data set gives n_x = {X.shape[0]}"
+        )
+    return X
+
+
+def image_record(network):
+    """The picture preprocessing of a model, for predicting from image files.
+
+    A model trained by ``deepcat train`` records it; for one saved without metadata,
+    an input size ``n_x = 3 s^2`` is taken as ``s x s`` RGB pictures scaled by 1/255,
+    the course's convention.
+
+    Raises
+    ------
+    ValueError
+        When the model was trained on feature vectors, or ``n_x`` is not the size of
+        a square RGB picture.
+    """
+    record = network.metadata.get("preprocessing")
+    if record:
+        if record.get("input") != "image":
+            name = network.metadata.get("dataset", {}).get("name", "feature")
+            raise ValueError(
+                f"this model was trained on {name} data of {record.get('n_features')} "
+                "features per example, not on pictures; predict needs a model trained on "
+                "pictures (catvnoncat, folder or digits)"
+            )
+        return record
+    n_x = network.layer_dims[0]
+    side = int(round((n_x / 3) ** 0.5))
+    if 3 * side * side != n_x:
+        raise ValueError(
+            f"this model takes n_x = {n_x} inputs, which is not the size of a square RGB "
+            "picture (3 s^2), and it records no picture size; predict needs a model "
+            "trained on pictures"
+        )
+    return {
+        "input": "image",
+        "image_shape": [side, side, 3],
+        "scale": 255.0,
+        "pixel_max": 255.0,
+        "invert": False,
+    }

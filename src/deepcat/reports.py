@@ -1,0 +1,204 @@
+"""The plain-text reports the command line prints: run summaries, metric tables, model facts.
+
+Each function returns a string (no printing), so the tables can be read and
+tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deepcat.metrics import precision_recall_f1
+
+
+def table(rows, align_right=()):
+    """Rows of cells as aligned columns, a rule under the first row.
+
+    Parameters
+    ----------
+    rows : list of sequences of str
+        The first row is the header.
+    align_right : collection of int
+        Column indices aligned right (numbers).
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+
+    def line(row):
+        cells = [
+            cell.rjust(width) if i in align_right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    lines = [line(row) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def describe_dataset(dataset):
+    """One line: the data set, its split sizes, classes and example shape."""
+    if dataset.is_image:
+        h, w, c = dataset.image_shape
+        shape = f"{h}x{w} {'RGB' if c == 3 else 'grayscale'} pictures"
+    else:
+        shape = f"{dataset.train_x_orig.shape[1]} features each"
+    classes = ", ".join(dataset.classes)
+    if len(dataset.classes) > 4:
+        classes = f"{len(dataset.classes)} classes"
+    return (
+        f"{dataset.name}: {dataset.train_y.size} training and {dataset.test_y.size} test "
+        f"examples, {shape} ({classes})"
+    )
+
+
+def train_summary(dataset, metrics, out, files):
+    """What one ``deepcat train`` run did, in a few labelled lines."""
+    first, last = metrics["costs"][0], metrics["costs"][-1]
+    rows = [
+        ("data set", describe_dataset(dataset)),
+        ("layer sizes", ", ".join(str(n) for n in metrics["layer_dims"])),
+        ("cost", f"{first[1]:.6f} at iteration {first[0]}, {last[1]:.6f} at iteration {last[0]}"),
+        ("train", _accuracy_text(metrics, "train")),
+        ("test", _accuracy_text(metrics, "test")),
+        ("training time", f"{metrics['fit_seconds']:.1f} s"),
+        ("files", f"{out}/: {', '.join(files)}"),
+    ]
+    if metrics.get("best_iteration") is not None:
+        rows.insert(3, ("early stopping", _early_stopping_text(metrics)))
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
+
+
+def comparison_summary(dataset, all_metrics, out, folders):
+    """Several learning rates side by side, then where their files are."""
+    rows = [("learning rate", "final cost", "train accuracy", "test accuracy", "seconds")]
+    for metrics in all_metrics:
+        rows.append(
+            (
+                f"{metrics['hyperparameters']['learning_rate']:g}",
+                f"{metrics['costs'][-1][1]:.6f}",
+                f"{metrics['train_accuracy']:.6f}",
+                f"{metrics['test_accuracy']:.6f}",
+                f"{metrics['fit_seconds']:.1f}",
+            )
+        )
+    return "\n".join(
+        [
+            f"data set  {describe_dataset(dataset)}",
+            "",
+            table(rows, align_right={1, 2, 3, 4}),
+            "",
+            f"files  {out}/: learning_rates.png, metrics.json, and {', '.join(folders)}/ "
+            "with each model",
+        ]
+    )
+
+
+def evaluation_report(matrix, classes, title):
+    """Accuracy, per-class precision / recall / F1 and the confusion matrix, as text.
+
+    Parameters
+    ----------
+    matrix : ndarray of int, shape (n_classes, n_classes)
+        Rows: true class; columns: predicted class.
+    classes : list of str
+    title : str
+        First line, e.g. which model and which split.
+    """
+    precision, recall, f1 = precision_recall_f1(matrix)
+    support = matrix.sum(axis=1)
+    m = int(support.sum())
+    correct = int(np.trace(matrix))
+    rows = [("class", "precision", "recall", "F1", "support")]
+    for k, name in enumerate(classes):
+        rows.append(
+            (name, f"{precision[k]:.4f}", f"{recall[k]:.4f}", f"{f1[k]:.4f}", str(support[k]))
+        )
+    rows.append(
+        (
+            "macro average",
+            f"{precision.mean():.4f}",
+            f"{recall.mean():.4f}",
+            f"{f1.mean():.4f}",
+            str(m),
+        )
+    )
+    confusion = [("true \\ predicted", *classes)]
+    for k, name in enumerate(classes):
+        confusion.append((name, *(str(count) for count in matrix[k])))
+    lines = [
+        title,
+        f"accuracy  {correct / m:.4f} ({correct}/{m})",
+        "",
+        table(rows, align_right={1, 2, 3, 4}),
+        "",
+        "confusion matrix (rows: true class, columns: predicted class)",
+        table(confusion, align_right=set(range(1, len(classes) + 1))),
+    ]
+    if len(classes) == 2:
+        lines.insert(
+            2,
+            f"for class {classes[1]!r}: precision {precision[1]:.4f}, recall {recall[1]:.4f}, "
+            f"F1 {f1[1]:.4f}",
+        )
+    return "\n".join(lines)
+
+
+def model_facts(metadata):
+    """The recorded data set, preprocessing, training settings and accuracies of a model."""
+    rows = []
+    data = metadata.get("dataset")
+    if data:
+        options = ", ".join(f"{k} {v}" for k, v in data.items() if k != "name" and v is not None)
+        rows.append(("data set", f"{data.get('name')}{f' ({options})' if options else ''}"))
+    if metadata.get("classes"):
+        rows.append(("classes", ", ".join(metadata["classes"])))
+    if metadata.get("preprocessing"):
+        rows.append(("preprocessing", describe_preprocessing(metadata["preprocessing"])))
+    for split in ("train", "test"):
+        if metadata.get(f"{split}_accuracy") is not None:
+            rows.append((f"{split} accuracy", f"{metadata[f'{split}_accuracy']:.6f}"))
+    if metadata.get("transferred_from"):
+        rows.append(("started from", metadata["transferred_from"]))
+    if not rows:
+        return "no training record (the model was saved without metadata)"
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{label.ljust(width)}  {text}" for label, text in rows]
+    training = {k: v for k, v in (metadata.get("training") or {}).items() if v is not None}
+    if training:
+        lines.append("training settings:")
+        width = max(len(key) for key in training)
+        lines.extend(f"  {key.ljust(width)}  {_plain(value)}" for key, value in training.items())
+    return "\n".join(lines)
+
+
+def _plain(value):
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def describe_preprocessing(record):
+    """One phrase for a recorded preprocessing, e.g. ``64x64x3 pictures, values / 255``."""
+    if record.get("input") == "image":
+        h, w, c = record["image_shape"]
+        text = f"{h}x{w}x{c} pictures, values / {record['scale']:g}"
+        if record.get("invert"):
+            text += " (ink stored as high values)"
+        return text
+    text = f"{record.get('n_features')} features, values / {record.get('scale', 1):g}"
+    if record.get("mean") is not None:
+        text += ", standardised with the training split's mean and std"
+    return text
+
+
+def _accuracy_text(metrics, split):
+    return (
+        f"accuracy {metrics[f'{split}_accuracy']:.6f} "
+        f"({metrics[f'{split}_correct']}/{metrics[f'm_{split}']})"
+    )
+
+
+def _early_stopping_text(metrics):
+    stopped = "stopped early" if metrics.get("stopped_early") else "ran to the end"
+    return f"{stopped}; kept the parameters of iteration {metrics['best_iteration']}"

@@ -1,0 +1,459 @@
+"""One ``deepcat train`` run: settings, the network, training with a progress bar, RUN_DIR.
+
+The command line collects options; this module turns them into a
+:class:`~deepcat.Network`, trains it and writes the run's files. The files are
+staged in a hidden folder next to RUN_DIR and moved into place only when all
+of them are written (:class:`StagedRunDir`), so an error or Ctrl-C leaves no
+half-written run and never touches an earlier one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from deepcat.datasets import get_source, preprocessing_record
+from deepcat.metrics import confusion_matrix
+from deepcat.network import Network
+from deepcat.serialization import atomic_write
+from deepcat.training import build_config
+
+NETWORK_SETTINGS = ("hidden", "activation", "init", "seed", "dtype")
+FIT_SETTINGS = (
+    "iterations",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "beta",
+    "beta1",
+    "beta2",
+    "epsilon",
+    "decay",
+    "decay_rate",
+    "decay_every",
+    "lambd",
+    "keep_prob",
+    "validation_fraction",
+    "patience",
+    "record_every",
+)
+BASE_SETTINGS = {
+    "activation": "relu",
+    "init": "lecun",
+    "seed": 1,
+    "dtype": "float64",
+    "optimizer": "gd",
+    "record_every": 100,
+}
+"""Defaults that do not depend on the data set; each data set adds its own
+(:attr:`deepcat.datasets.DatasetSource.defaults`)."""
+
+
+def resolve_settings(dataset_name, given):
+    """The settings of a run: base defaults, then the data set's, then the user's.
+
+    Parameters
+    ----------
+    dataset_name : str
+    given : dict
+        Options the user set; ``None`` values count as not set.
+
+    Returns
+    -------
+    dict
+        Every key of :data:`NETWORK_SETTINGS`, ``learning_rates`` (a list) and those of
+        :data:`FIT_SETTINGS` that have a value.
+    """
+    defaults = dict(get_source(dataset_name).defaults)
+    given = {key: value for key, value in given.items() if value is not None}
+    if "iterations" in given or "epochs" in given:
+        # The two are alternatives: a data set's default of one must not clash with the other.
+        defaults.pop("iterations", None)
+        defaults.pop("epochs", None)
+    settings = {**BASE_SETTINGS, **defaults, **given}
+    settings["hidden"] = list(settings["hidden"])
+    if "learning_rate" in settings:
+        rates = settings.pop("learning_rate")
+        settings["learning_rates"] = list(rates) if isinstance(rates, (list, tuple)) else [rates]
+    keep_prob = settings.get("keep_prob")
+    if isinstance(keep_prob, (list, tuple)) and len(keep_prob) == 1:
+        settings["keep_prob"] = keep_prob[0]
+    return settings
+
+
+def fit_options(settings):
+    """The keyword arguments of :meth:`Network.fit` among ``settings`` (all but the rate)."""
+    options = {key: settings[key] for key in FIT_SETTINGS if settings.get(key) is not None}
+    if isinstance(options.get("keep_prob"), list):
+        options["keep_prob"] = list(options["keep_prob"])
+    return options
+
+
+def check_settings(settings, n_hidden):
+    """Validate the training settings before any work, with :meth:`Network.fit`'s own rules.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the setting and the range it accepts.
+    """
+    options = fit_options(settings)
+    validation = options.pop("validation_fraction", None)
+    if options.get("patience") is not None and validation is None:
+        raise ValueError("patience (early stopping) needs a validation_fraction to watch")
+    for rate in settings["learning_rates"]:
+        build_config(
+            learning_rate=rate,
+            iterations=options.get("iterations"),
+            epochs=options.get("epochs"),
+            batch_size=options.get("batch_size"),
+            beta=options.get("beta"),
+            beta1=options.get("beta1"),
+            beta2=options.get("beta2"),
+            epsilon=options.get("epsilon"),
+            decay=options.get("decay"),
+            optimizer=options.get("optimizer", "gd"),
+            decay_rate=options.get("decay_rate", 1.0),
+            decay_every=options.get("decay_every", 1),
+            lambd=options.get("lambd", 0.0),
+            keep_prob=options.get("keep_prob", 1.0),
+            patience=options.get("patience"),
+            record_every=options.get("record_every", 100),
+            n_hidden=n_hidden,
+        )
+
+
+def build_network(settings, n_x, n_classes, source=None, freeze=0):
+    """A fresh network for the data, or one transferred from ``source``.
+
+    Parameters
+    ----------
+    settings : dict
+        From :func:`resolve_settings`.
+    n_x : int
+        Features per example (``12288`` for 64x64 RGB pictures).
+    n_classes : int
+        A sigmoid output (n_L = 1) for 2 classes, softmax (n_L = n_classes) for more.
+    source : Network, optional
+        A trained network whose hidden layers are kept (``Network.transfer``).
+    freeze : int
+        How many of the kept layers stay unchanged in training.
+
+    Returns
+    -------
+    Network
+    """
+    output = "softmax" if n_classes > 2 else "sigmoid"
+    n_L = n_classes if output == "softmax" else 1
+    if source is None:
+        return Network(
+            [n_x, *settings["hidden"], n_L],
+            hidden_activation=settings["activation"],
+            output=output,
+            init=settings["init"],
+            seed=settings["seed"],
+            dtype=settings["dtype"],
+        )
+    if source.layer_dims[0] != n_x:
+        raise ValueError(
+            f"the model to start from takes n_x = {source.layer_dims[0]} inputs per example, "
+            f"but this data set has n_x = {n_x}"
+        )
+    return source.transfer(
+        n_L, output=output, freeze=freeze, init=settings["init"], seed=settings["seed"]
+    )
+
+
+def planned_iterations(settings, m):
+    """How many updates ``fit`` will make on ``m`` examples (for the progress bar's length)."""
+    if settings.get("iterations"):
+        return settings["iterations"]
+    fraction = settings.get("validation_fraction") or 0.0
+    m_fit = max(1, m - int(round(m * fraction)))
+    batch = min(settings.get("batch_size") or m_fit, m_fit)
+    return settings["epochs"] * math.ceil(m_fit / batch)
+
+
+def fit_with_progress(network, X, Y, learning_rate, settings, description):
+    """``network.fit`` with a progress bar showing the live cost on stderr.
+
+    The bar is drawn only when stderr is a terminal, so logs and pipes stay clean.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_x, m)
+    Y : ndarray, shape (1, m), class indices
+    learning_rate : float
+    settings : dict
+    description : str
+        Shown left of the bar.
+
+    Returns
+    -------
+    History
+    """
+    from tqdm import tqdm
+
+    total = planned_iterations(settings, X.shape[1])
+    with tqdm(
+        total=total, desc=description, unit="it", file=sys.stderr, disable=None, leave=False
+    ) as bar:
+
+        def show(iteration, cost):
+            bar.set_postfix(cost=f"{cost:.6f}", refresh=False)
+            bar.update(1)
+
+        return network.fit(X, Y, learning_rate, callback=show, **fit_options(settings))
+
+
+@dataclass
+class RunResult:
+    """A trained network and how it did.
+
+    Attributes
+    ----------
+    learning_rate : float
+    network : Network
+    history : History
+    train_predictions, test_predictions : ndarray of int, shape (1, m_train), (1, m_test)
+    """
+
+    learning_rate: float
+    network: Network
+    history: object
+    train_predictions: np.ndarray
+    test_predictions: np.ndarray
+
+
+def evaluate_run(learning_rate, network, history, X_train, X_test):
+    """Predict both splits with a trained ``network``."""
+    return RunResult(
+        learning_rate, network, history, network.predict(X_train), network.predict(X_test)
+    )
+
+
+def run_metrics(run, dataset, settings, data_options):
+    """The contents of ``metrics.json`` for one run (plain JSON types only)."""
+    history = run.history
+    train_correct = int(np.sum(run.train_predictions == dataset.train_y))
+    test_correct = int(np.sum(run.test_predictions == dataset.test_y))
+    hyperparameters = {key: settings.get(key) for key in (*NETWORK_SETTINGS, *FIT_SETTINGS)}
+    hyperparameters["learning_rate"] = run.learning_rate
+    hyperparameters["hidden"] = run.network.layer_dims[1:-1]
+    hyperparameters["output"] = run.network.output
+    hyperparameters["frozen"] = run.network.frozen
+    metrics = {
+        "dataset": dataset.name,
+        "data": data_options,
+        "classes": list(dataset.classes),
+        "layer_dims": list(run.network.layer_dims),
+        "hyperparameters": hyperparameters,
+        "costs": _pairs(history.costs),
+        "iterations": history.iterations,
+        "train_accuracy": train_correct / dataset.train_y.size,
+        "test_accuracy": test_correct / dataset.test_y.size,
+        "train_correct": train_correct,
+        "test_correct": test_correct,
+        "m_train": int(dataset.train_y.size),
+        "m_test": int(dataset.test_y.size),
+        "test_confusion_matrix": confusion_matrix(
+            dataset.test_y, run.test_predictions, len(dataset.classes)
+        ).tolist(),
+        "fit_seconds": history.fit_seconds,
+    }
+    if history.val_costs:
+        metrics["val_costs"] = _pairs(history.val_costs)
+        metrics["val_accuracies"] = _pairs(history.val_accuracies)
+        metrics["best_iteration"] = history.best_iteration
+        metrics["stopped_early"] = history.stopped_early
+    return metrics
+
+
+def record_metadata(network, dataset, metrics, source_path=None):
+    """Store what ``predict``, ``evaluate`` and ``inspect`` need in ``network.metadata``."""
+    network.metadata = {
+        "dataset": metrics["data"],
+        "classes": list(dataset.classes),
+        "preprocessing": preprocessing_record(dataset),
+        "training": metrics["hyperparameters"],
+        "train_accuracy": metrics["train_accuracy"],
+        "test_accuracy": metrics["test_accuracy"],
+    }
+    if source_path is not None:
+        network.metadata["transferred_from"] = str(source_path)
+
+
+def write_run_files(folder, run, dataset, metrics):
+    """Write ``model.npz``, ``metrics.json``, ``cost.png`` and, for pictures, ``mislabeled.png``.
+
+    Returns
+    -------
+    list of str
+        The file names written, in that order.
+    """
+    from deepcat import plots
+
+    folder = Path(folder)
+    run.network.save(folder / "model.npz")
+    write_json(folder / "metrics.json", metrics)
+    plots.plot_costs(
+        run.history.costs, run.learning_rate, folder / "cost.png", run.history.val_costs
+    )
+    names = ["model.npz", "metrics.json", "cost.png"]
+    if dataset.is_image:
+        plots.plot_mislabeled(
+            dataset.test_x_orig,
+            run.test_predictions,
+            dataset.test_y,
+            dataset.classes,
+            folder / "mislabeled.png",
+        )
+        names.append("mislabeled.png")
+    return names
+
+
+def write_comparison(folder, all_metrics, subfolders):
+    """For several learning rates: ``learning_rates.png`` and a ``metrics.json`` comparing them.
+
+    Parameters
+    ----------
+    folder : Path
+        The run's top folder.
+    all_metrics : list of dict
+        :func:`run_metrics` of each learning rate, in order.
+    subfolders : list of str
+        Where each learning rate's own files are, relative to ``folder``.
+    """
+    from deepcat import plots
+
+    curves = {m["hyperparameters"]["learning_rate"]: m["costs"] for m in all_metrics}
+    plots.plot_learning_rates(curves, Path(folder) / "learning_rates.png")
+    first = all_metrics[0]
+    summary = {
+        "dataset": first["dataset"],
+        "data": first["data"],
+        "layer_dims": first["layer_dims"],
+        "learning_rates": list(curves),
+        "runs": [
+            {
+                "learning_rate": m["hyperparameters"]["learning_rate"],
+                "folder": name,
+                "final_cost": m["costs"][-1][1],
+                "train_accuracy": m["train_accuracy"],
+                "test_accuracy": m["test_accuracy"],
+                "fit_seconds": m["fit_seconds"],
+            }
+            for m, name in zip(all_metrics, subfolders, strict=True)
+        ],
+    }
+    write_json(Path(folder) / "metrics.json", summary)
+
+
+def write_json(path, data):
+    """Write ``data`` as indented JSON, atomically."""
+    text = json.dumps(data, indent=2) + "\n"
+    atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def run_folder_name(learning_rate):
+    """Subfolder of one learning rate when several are compared, e.g. ``lr-0.0075``."""
+    return f"lr-{learning_rate:g}"
+
+
+def _pairs(history_pairs):
+    return [[int(iteration), float(value)] for iteration, value in history_pairs]
+
+
+# -- RUN_DIR ----------------------------------------------------------------------------------
+
+
+def default_run_dir(root="runs"):
+    """``runs/<timestamp>``, with a suffix if a run of the same second exists."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(root) / stamp
+    suffix = 2
+    while path.exists():
+        path = Path(root) / f"{stamp}-{suffix}"
+        suffix += 1
+    return path
+
+
+def check_run_dir(path, force):
+    """Refuse a RUN_DIR that is a file, or a non-empty folder unless ``force``.
+
+    Raises
+    ------
+    FileExistsError
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} exists and is not a folder; choose another --out")
+    if path.is_dir() and any(path.iterdir()) and not force:
+        raise FileExistsError(
+            f"{path} already holds files from an earlier run; choose another --out, "
+            "or pass --force to replace them"
+        )
+
+
+class StagedRunDir:
+    """A hidden folder next to RUN_DIR that becomes RUN_DIR when every file is written.
+
+    Use as a context manager: on an exception (including KeyboardInterrupt) the
+    staging folder is removed and RUN_DIR is left as it was; :meth:`commit` moves
+    the finished files into place, replacing an earlier run only then.
+
+    Attributes
+    ----------
+    path : Path
+        The final RUN_DIR.
+    staging : Path
+        Where the files are written meanwhile.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.staging = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(
+            tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
+        )
+        # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the permissions
+        # of any folder the user creates.
+        umask = os.umask(0)
+        os.umask(umask)
+        self.staging.chmod(0o777 & ~umask)
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self.staging is not None and self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return False
+
+    def commit(self):
+        """Move the staged files to RUN_DIR (an existing one is replaced as a whole)."""
+        old = None
+        if self.path.is_dir():
+            if any(self.path.iterdir()):
+                old = Path(
+                    tempfile.mkdtemp(
+                        prefix=f".{self.path.name}.", suffix=".old", dir=self.path.parent
+                    )
+                )
+                os.replace(self.path, old / "run")
+            else:
+                self.path.rmdir()
+        os.replace(self.staging, self.path)
+        self.staging = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
