@@ -9,7 +9,14 @@ from sklearn.datasets import load_digits, load_iris
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.preprocessing import MinMaxScaler
 
-from deepcat.model_selection import CVResult, cross_validate, grid_search, read_csv
+from deepcat import Network
+from deepcat.model_selection import (
+    CVResult,
+    cross_validate,
+    grid_search,
+    network_settings,
+    read_csv,
+)
 from deepcat.sklearn import DeepCatClassifier
 
 SMALL = {"hidden_layer_sizes": (10,), "learning_rate": 0.02, "epochs": 20}
@@ -40,6 +47,40 @@ def test_cross_validate_equals_scikit_learns_stratified_shuffled_folds(iris_cour
     assert result.params == {**SMALL, "random_state": 4}
     assert result.error is None
     assert result.mean > 0.8
+
+
+def test_network_settings_train_as_network_fit_with_its_defaults(tiny_binary):
+    X, Y = tiny_binary  # X (4, 30), Y (1, 30)
+    settings = network_settings([5, 3], seed=1)
+    assert settings["iterations"] == 2500 and settings["optimizer"] == "gd"
+    model = DeepCatClassifier(**settings).fit(X.T, Y[0])
+    network = Network([4, 5, 3, 1], seed=1)
+    history = network.fit(X, Y)
+    for key, value in network.parameters.items():
+        np.testing.assert_array_equal(model.network_.parameters[key], value)
+    assert model.loss_curve_ == [cost for _, cost in history.costs]  # every 100 iterations
+
+
+def test_network_settings_keep_early_stopping_counted_in_recorded_costs(tiny_binary):
+    X, Y = tiny_binary
+    options = dict(learning_rate=0.5, iterations=2000, validation_fraction=0.3, patience=2)
+    model = DeepCatClassifier(**network_settings([8], seed=3, record_every=20, **options))
+    model.fit(X.T, Y[0])
+    network = Network([4, 8, 1], seed=3)
+    history = network.fit(X, Y, record_every=20, **options)
+    # Two recorded costs (40 updates) without a better validation cost end the run.
+    assert history.stopped_early
+    assert model.n_updates_ == history.iterations < 2000
+    for key, value in network.parameters.items():
+        np.testing.assert_array_equal(model.network_.parameters[key], value)
+    assert model.validation_scores_ == [accuracy for _, accuracy in history.val_accuracies]
+
+
+def test_network_settings_refuse_iterations_and_epochs_together():
+    with pytest.raises(ValueError, match="give iterations or epochs, not both"):
+        network_settings([5], iterations=10, epochs=2)
+    assert network_settings([5], epochs=3)["epochs"] == 3
+    assert "random_state" not in network_settings([5])
 
 
 def test_the_fold_seed_changes_the_folds_and_reproduces_them(iris_course):

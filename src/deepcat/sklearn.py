@@ -75,8 +75,13 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         Share of the training examples held out to compute ``validation_scores_``
         and, with ``patience``, to stop early.
     patience : int >= 1, optional
-        Early stopping: stop after this many epochs without a lower validation
-        cost and keep the parameters with the lowest one. Needs ``validation_fraction``.
+        Early stopping: stop after this many recorded costs (epochs) in a row
+        without a lower validation cost and keep the parameters with the lowest
+        one. Needs ``validation_fraction``.
+    record_every : int >= 1, default 1
+        With ``batch_size=None`` only: record the cost, and check early stopping,
+        every this many updates (``Network.fit``'s ``record_every``). Mini-batch
+        training records once per epoch.
     random_state : None, int or numpy.random.RandomState, default None
         Seeds the initial weights, the mini-batch shuffling, dropout and the
         validation split. An int gives the same network as ``Network(seed=int)``.
@@ -96,7 +101,9 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         The trained network, ``layer_dims = [n_x, *hidden_layer_sizes, n_L]``
         with ``n_L = 1`` (sigmoid) for two classes and ``n_classes`` (softmax) otherwise.
     loss_curve_ : list of float
-        The training cost of every epoch (with ``batch_size=None``, before each update).
+        The training cost of every epoch: its mini-batches' mean cost or, with
+        ``batch_size=None``, the cost before the update (then every ``record_every``
+        updates, and at the last).
     loss_ : float
         The last entry of ``loss_curve_``.
     n_iter_ : int
@@ -149,6 +156,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         keep_prob=1.0,
         validation_fraction=None,
         patience=None,
+        record_every=1,
         random_state=None,
         dtype="float64",
     ):
@@ -171,6 +179,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         self.keep_prob = keep_prob
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.record_every = record_every
         self.random_state = random_state
         self.dtype = dtype
 
@@ -251,7 +260,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             keep_prob=self.keep_prob,
             validation_fraction=self.validation_fraction,
             patience=self.patience,
-            record_every=1,
+            record_every=self.record_every,
         )
         self.network_ = network
         self.loss_curve_ = [float(cost) for _, cost in history.costs]
