@@ -11,6 +11,7 @@ import numpy as np
 
 from deepcat.activations import HIDDEN_ACTIVATIONS, get_derivative
 from deepcat.initializers import initialize_parameters, make_rng
+from deepcat.inputs import scale_inputs
 from deepcat.losses import get_loss, l2_regularization_cost
 from deepcat.propagation import model_backward, model_forward
 from deepcat.training import build_config, train
@@ -164,6 +165,7 @@ class Network:
         patience=None,
         record_every=100,
         callback=None,
+        input_scale=None,
     ):
         """Train the parameters in place and return a :class:`~deepcat.training.History`.
 
@@ -211,6 +213,11 @@ class Network:
             With full batches, record the cost every this many iterations.
         callback : callable(iteration, cost), optional
             Called after every update.
+        input_scale : float > 0, optional
+            Train on ``X / input_scale``, divided one mini-batch at a time: integer ``X``
+            (uint8 pixels, ``input_scale=255``) is kept as it is instead of being copied
+            whole as floats. Validation inputs are divided too; ``predict``, ``score`` and
+            ``cost`` take inputs already divided.
 
         Returns
         -------
@@ -241,18 +248,23 @@ class Network:
             patience=patience,
             record_every=record_every,
             n_hidden=self.L - 1,
+            input_scale=input_scale,
         )
-        X, Y = self._check_data(X, Y)
+        X, Y = self._check_data(X, Y, keep_integers=input_scale is not None)
         if validation_data is not None and validation_fraction is not None:
             raise ValueError("give validation_data or validation_fraction, not both")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, Y_val)")
-            validation = self._check_data(*validation_data, name="validation ")
+            validation = self._check_data(
+                *validation_data, name="validation ", keep_integers=input_scale is not None
+            )
         elif validation_fraction is not None:
             X, Y, validation = self._split_validation(X, Y, validation_fraction)
         else:
             validation = None
+        if validation is not None and input_scale is not None:
+            validation = (scale_inputs(validation[0], config.input_scale, self.dtype), validation[1])
         if patience is not None and validation is None:
             raise ValueError(
                 "early stopping (patience) needs validation_data or validation_fraction"
@@ -309,8 +321,8 @@ class Network:
         AL, caches = model_forward(X, self.parameters, self.activations)
         return model_backward(AL, Y, caches, self.activations, lambd=lambd)
 
-    def _check_data(self, X, Y, name=""):
-        X = check_X(X, self.layer_dims[0], self.dtype)
+    def _check_data(self, X, Y, name="", keep_integers=False):
+        X = check_X(X, self.layer_dims[0], self.dtype, keep_integers)
         m = X.shape[1]
         try:
             if self.output == "sigmoid":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deepcat.inputs import scale_inputs
 from deepcat.losses import get_loss, l2_regularization_cost
 from deepcat.optimizers import make_optimizer
 from deepcat.propagation import model_backward, model_forward
@@ -46,6 +47,9 @@ class History:
         Parameter updates made.
     fit_seconds : float
         Wall-clock seconds spent in :meth:`Network.fit`.
+    method : str
+        Which loop trained: ``"plain"`` (this module's), or ``"dense"`` or ``"gram"``, the
+        fast exact formulations of :mod:`deepcat.fast`.
     """
 
     costs: list = field(default_factory=list)
@@ -55,6 +59,7 @@ class History:
     stopped_early: bool = False
     iterations: int = 0
     fit_seconds: float = 0.0
+    method: str = "plain"
 
 
 @dataclass
@@ -73,6 +78,7 @@ class TrainingConfig:
     keep_prob: list | None
     patience: int | None
     record_every: int
+    input_scale: float | None = None
 
 
 def train(network, X, Y, config, validation=None, callback=None):
@@ -92,6 +98,12 @@ def train(network, X, Y, config, validation=None, callback=None):
     -------
     History
     """
+    # Lazy import: deepcat.fast builds on this module.
+    from deepcat.fast import choose_method, train_fast
+
+    method = choose_method(network, X, config)
+    if method != "plain":
+        return train_fast(network, X, Y, config, validation, callback, method)
     start = time.perf_counter()
     parameters = network.parameters
     activations = network.activations
@@ -118,6 +130,8 @@ def train(network, X, Y, config, validation=None, callback=None):
         history.val_accuracies.append((iteration, network.score(X_val, Y_val)))
         return best.observe(iteration, history.val_costs[-1][1], parameters)
 
+    if full_batch:
+        X = scale_inputs(X, config.input_scale, network.dtype)
     iteration = epoch = 0
     stop = False
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -135,7 +149,8 @@ def train(network, X, Y, config, validation=None, callback=None):
                     X_batch, Y_batch = X, Y
                 else:
                     batch = np.sort(order[first : first + batch_size])
-                    X_batch, Y_batch = X[:, batch], Y[:, batch]
+                    X_batch = scale_inputs(X[:, batch], config.input_scale, network.dtype)
+                    Y_batch = Y[:, batch]
                 AL, caches = model_forward(X_batch, parameters, activations, config.keep_prob, rng)
                 cost = loss(caches[-1][1], Y_batch) + l2_regularization_cost(
                     parameters, config.lambd, X_batch.shape[1]
@@ -228,6 +243,7 @@ def build_config(
     patience,
     record_every,
     n_hidden,
+    input_scale=None,
 ):
     """Validate :meth:`Network.fit`'s settings into a :class:`TrainingConfig`."""
     learning_rate = check_positive_float(learning_rate, "learning_rate")
@@ -248,6 +264,8 @@ def build_config(
     keep_prob = _check_keep_prob(keep_prob, n_hidden)
     if patience is not None:
         patience = check_positive_int(patience, "patience")
+    if input_scale is not None:
+        input_scale = check_positive_float(input_scale, "input_scale")
     return TrainingConfig(
         learning_rate=learning_rate,
         iterations=iterations,
@@ -261,6 +279,7 @@ def build_config(
         keep_prob=keep_prob,
         patience=patience,
         record_every=check_positive_int(record_every, "record_every"),
+        input_scale=input_scale,
     )
 
 

@@ -77,7 +77,7 @@ def check_in_range(value, name: str, low: float, high: float, *, low_open=False,
     return value
 
 
-def check_X(X, n_x: int, dtype) -> np.ndarray:
+def check_X(X, n_x: int, dtype, keep_integers: bool = False) -> np.ndarray:
     """Input ``X`` of shape ``(n_x, m)``, finite, converted to ``dtype`` (no copy if it already is).
 
     Parameters
@@ -86,6 +86,9 @@ def check_X(X, n_x: int, dtype) -> np.ndarray:
     n_x : int
         ``layer_dims[0]``, the number of input features the network expects.
     dtype : NumPy float type of the network.
+    keep_integers : bool, default False
+        Return integer ``X`` (uint8 pixels) unconverted, for training that divides it by an
+        input scale one mini-batch at a time (see :mod:`deepcat.inputs`).
     """
     X = _as_numeric_array(X, "X")
     if X.ndim != 2:
@@ -102,6 +105,8 @@ def check_X(X, n_x: int, dtype) -> np.ndarray:
         raise ValueError(
             f"X must have n_x = layer_dims[0] = {n_x} rows (features), got shape {X.shape}{hint}"
         )
+    if keep_integers and X.dtype.kind in "iu":
+        return X  # integers are always finite
     X = np.asarray(X, dtype=dtype)
     if not np.isfinite(X).all():
         raise ValueError("X contains NaN or infinity; every feature must be a finite number")

@@ -1,0 +1,356 @@
+"""Fast exact training paths, chosen automatically by :func:`deepcat.training.train`.
+
+The plain loop of :mod:`deepcat.training` is written to be read next to the seed articles.
+This module trains with the same mathematics and less work, in one of two formulations:
+
+``"dense"``
+    The first layer as the seeds write it, ``Z[1] = W[1] X + b[1]``, with every array of the hot
+    loop allocated once; parameters updated in place (:mod:`deepcat.inplace`), each layer as
+    soon as its gradient is known, so one gradient buffer serves all layers; no ``dA`` below
+    the lowest trainable layer (never ``dA[0]``); each mini-batch read as contiguous rows and,
+    for integer pixels, divided by ``input_scale`` batch by batch (:mod:`deepcat.inputs`).
+``"gram"``
+    The same, with the first layer through the Gram matrix ``Xᵀ X`` (:mod:`deepcat.gram`):
+    exact for updates linear in the gradients (gradient descent, momentum, L2).
+
+:func:`choose_method` takes the formulation with the fewest floating-point operations among
+those that apply, and ``"plain"`` (the readable loop) when none does: dropout, or an optimizer
+without an in-place form. ``History.method`` records which one ran, and
+``with use_method("plain"): ...`` forces one, for comparisons and benchmarks.
+
+While the ``"gram"`` path trains, ``network.parameters["W1"]`` is brought up to date only when
+validation data is evaluated and at the end, so a ``callback`` must not read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import time
+
+import numpy as np
+
+from deepcat.activations import get_activation, get_derivative
+from deepcat.gram import LINEAR_UPDATES, GramInput
+from deepcat.inplace import IN_PLACE_UPDATES
+from deepcat.inputs import BatchReader
+from deepcat.losses import get_loss
+from deepcat.schedules import get_schedule
+from deepcat.training import History, _diverged, _EarlyStopping
+
+METHODS = ("plain", "dense", "gram")
+"""Every training formulation, by the name ``History.method`` reports."""
+
+_FORCED = contextvars.ContextVar("deepcat_training_method", default=None)
+
+
+@contextlib.contextmanager
+def use_method(method):
+    """Train with ``method`` (one of :data:`METHODS`) inside the ``with`` block.
+
+    ``fit`` then raises a ``ValueError`` saying why, if that formulation does not apply.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown training method {method!r}; expected one of {METHODS}")
+    token = _FORCED.set(method)
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
+
+
+def choose_method(network, X, config):
+    """The cheapest exact formulation for this fit: ``"plain"``, ``"dense"`` or ``"gram"``.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+    config : deepcat.training.TrainingConfig
+    """
+    forced = _FORCED.get()
+    if forced == "plain":
+        return "plain"
+    reasons = {name: _why_not(name, network, X, config) for name in ("dense", "gram")}
+    if forced is not None:
+        if reasons[forced]:
+            raise ValueError(f"the {forced!r} training method does not apply: {reasons[forced]}")
+        return forced
+    if reasons["dense"]:
+        return "plain"
+    if reasons["gram"] is None and _first_layer_flops("gram", network, X, config) < (
+        _first_layer_flops("dense", network, X, config)
+    ):
+        return "gram"
+    return "dense"
+
+
+def _why_not(method, network, X, config):
+    """Why ``method`` cannot train this fit exactly, or None when it can."""
+    if config.keep_prob is not None:
+        return "dropout draws its masks in the plain loop"
+    if type(config.optimizer) not in IN_PLACE_UPDATES:
+        return f"{type(config.optimizer).__name__} has no in-place update"
+    if method == "dense":
+        return None
+    n_x, m = X.shape
+    if type(config.optimizer) not in LINEAR_UPDATES:
+        return f"{type(config.optimizer).__name__} steps are not linear in the gradients"
+    if network.frozen:
+        return "layer 1 is frozen, so its weights never change"
+    if m >= n_x:
+        return f"m = {m} examples >= n_x = {n_x} features: Xᵀ X would be no smaller than X"
+    if m * m * np.dtype(network.dtype).itemsize > X.nbytes:
+        return f"the Gram matrix of m = {m} examples would take more memory than X"
+    return None
+
+
+def _first_layer_flops(method, network, X, config):
+    """Multiply-adds the first layer costs over the whole fit (the other layers are shared)."""
+    n_x, m = X.shape
+    n_1 = network.layer_dims[1]
+    batch = min(config.batch_size or m, m)
+    iterations = config.iterations or config.epochs * math.ceil(m / batch)
+    if method == "dense":
+        return iterations * 2 * n_1 * n_x * batch
+    per_iteration = n_1 * m * batch + (n_1 * m * m if config.lambd and batch < m else 0)
+    return n_x * m * m / 2 + 2 * n_1 * n_x * m + iterations * per_iteration
+
+
+class DenseInput:
+    """Layer 1 as the seeds write it: ``Z[1] = W[1] A[0] + b[1]``, ``dW[1] = dZ[1] A[0]ᵀ / m``.
+
+    Parameters as for :class:`deepcat.gram.GramInput`.
+    """
+
+    def __init__(self, X, parameters, dtype, config, batch_size):
+        self.reader = BatchReader(X, config.input_scale, dtype, batch_size)
+        self.W, self.b = parameters["W1"], parameters["b1"]
+        self.A0 = None
+
+    def forward(self, batch, out):
+        """``Z[1]`` of the batch (None: all examples) into ``out`` ``(n_1, m_batch)``."""
+        self.A0 = self.reader.read(batch)
+        np.matmul(self.W, self.A0, out=out)
+        out += self.b
+        return out
+
+    def squared_norm(self):
+        """``||W[1]||_F²``."""
+        return float(np.vdot(self.W, self.W))
+
+    def update(self, dZ, batch, count, learning_rate, lambd, updates, grad, scratch):
+        """Compute ``dW[1]`` into ``grad`` and apply the optimizer's step to ``W[1]``."""
+        dW = _view(grad, self.W.shape)
+        _weight_gradient(dZ, self.A0, self.W, count, lambd, dW, _view(scratch, self.W.shape))
+        updates.apply("dW1", self.W, dW, learning_rate, _view(scratch, self.W.shape))
+
+    def sync(self):
+        """Nothing to do: ``W[1]`` is updated in place."""
+
+
+FIRST_LAYERS = {"dense": DenseInput, "gram": GramInput}
+
+
+class FastNetwork:
+    """Forward and backward passes over buffers allocated once, for one ``fit``.
+
+    Layer 1 is delegated to a :data:`FIRST_LAYERS` object; layers 2..L are computed as in
+    :mod:`deepcat.propagation`, with the same operations in the same order.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+    config : deepcat.training.TrainingConfig
+    method : "dense" or "gram"
+    batch_size : int
+    """
+
+    def __init__(self, network, X, config, method, batch_size):
+        self.parameters = network.parameters
+        self.dims = network.layer_dims
+        self.L = network.L
+        self.lowest_trainable = network.frozen + 1
+        self.lambd = config.lambd
+        dims, dtype = network.layer_dims, network.dtype
+        self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)
+        self.updates = IN_PLACE_UPDATES[type(config.optimizer)](config.optimizer)
+        self.loss = get_loss(network.activations[-1])
+        self.output = get_activation(network.activations[-1])
+        self.hidden = network.activations[:-1]
+        # Flat buffers, viewed as (n_l, m_batch) for each batch (the last one may be smaller).
+        self.Z = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:]]
+        self.A = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:-1]]
+        widest = max(dims[1:-1], default=1) * batch_size
+        self.dA = [np.empty(widest, dtype), np.empty(widest, dtype)]
+        largest = max(dims[l] * dims[l - 1] for l in range(1, self.L + 1))
+        self.grad = np.empty(largest, dtype)
+        self.scratch = np.empty(largest, dtype)
+        self.AL = None
+
+    def cost(self, batch, Y):
+        """Forward pass for ``batch`` (None: all examples) and the cost J against ``Y``."""
+        count = Y.shape[1]
+        Z = self.first.forward(batch, _view(self.Z[1], (self.dims[1], count)))
+        for l in range(2, self.L + 1):
+            A = _activate(self.hidden[l - 2], Z, _view(self.A[l - 1], Z.shape))
+            Z = np.matmul(self.parameters[f"W{l}"], A, out=_view(self.Z[l], (self.dims[l], count)))
+            Z += self.parameters[f"b{l}"]
+        self.AL = self.output(Z)
+        cost = self.loss(Z, Y)
+        if self.lambd:
+            squares = [self.first.squared_norm()] + [
+                float(np.vdot(self.parameters[f"W{l}"], self.parameters[f"W{l}"]))
+                for l in range(2, self.L + 1)
+            ]
+            cost += self.lambd / (2 * count) * sum(squares)
+        return cost
+
+    def step(self, batch, Y, learning_rate):
+        """Backward pass after :meth:`cost`, updating each trainable layer in place."""
+        count = Y.shape[1]
+        self.updates.begin_step()
+        dZ = self.AL - Y
+        for l in range(self.L, 1, -1):
+            if l < self.lowest_trainable:
+                return
+            W, b = self.parameters[f"W{l}"], self.parameters[f"b{l}"]
+            shape = (self.dims[l - 1], count)
+            dA_prev = None
+            if l - 1 >= self.lowest_trainable:
+                # From W[l] before its update, as backpropagation requires.
+                dA_prev = np.matmul(W.T, dZ, out=_view(self.dA[l % 2], shape))
+            self._update_layer(l, W, b, dZ, _view(self.A[l - 1], shape), count, learning_rate)
+            if dA_prev is None:
+                return
+            dZ = _multiply_derivative(self.hidden[l - 2], dA_prev, _view(self.Z[l - 1], shape))
+        self.first.update(
+            dZ, batch, count, learning_rate, self.lambd, self.updates, self.grad, self.scratch
+        )
+        db = np.sum(dZ, axis=1, keepdims=True) / count
+        b = self.parameters["b1"]
+        self.updates.apply("db1", b, db, learning_rate, _view(self.scratch, b.shape))
+
+    def _update_layer(self, l, W, b, dZ, A_prev, count, learning_rate):
+        dW = _view(self.grad, W.shape)
+        _weight_gradient(dZ, A_prev, W, count, self.lambd, dW, _view(self.scratch, W.shape))
+        db = np.sum(dZ, axis=1, keepdims=True) / count
+        self.updates.apply(f"dW{l}", W, dW, learning_rate, _view(self.scratch, W.shape))
+        self.updates.apply(f"db{l}", b, db, learning_rate, _view(self.scratch, b.shape))
+
+    def sync(self):
+        """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
+        self.first.sync()
+
+
+def train_fast(network, X, Y, config, validation, callback, method):
+    """:func:`deepcat.training.train` with ``method`` ``"dense"`` or ``"gram"``.
+
+    Same arguments, same recorded costs, validation, early stopping, divergence handling and
+    callbacks as the plain loop, in the same order.
+
+    Returns
+    -------
+    History
+        With ``method`` set.
+    """
+    start = time.perf_counter()
+    parameters = network.parameters
+    schedule = get_schedule(config.decay)
+    rng = network.rng
+    m = X.shape[1]
+    batch_size = min(config.batch_size or m, m)
+    full_batch = batch_size == m
+    total = config.iterations or config.epochs * math.ceil(m / batch_size)
+    fast = FastNetwork(network, X, config, method, batch_size)
+
+    history = History(method=method)
+    before_fit = {key: value.copy() for key, value in parameters.items()}
+    best = _EarlyStopping(config.patience) if validation is not None else None
+
+    def record(iteration, cost):
+        history.costs.append((iteration, cost))
+        if validation is None:
+            return False
+        fast.sync()
+        X_val, Y_val = validation
+        history.val_costs.append((iteration, network.cost(X_val, Y_val, lambd=config.lambd)))
+        history.val_accuracies.append((iteration, network.score(X_val, Y_val)))
+        return best.observe(iteration, history.val_costs[-1][1], parameters)
+
+    iteration = epoch = 0
+    stop = False
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        while iteration < total and not stop:
+            order = None if full_batch else rng.permutation(m)
+            learning_rate = schedule(
+                config.learning_rate, epoch, config.decay_rate, config.decay_every
+            )
+            epoch_cost = 0.0
+            epoch_examples = 0
+            for first in range(0, m, batch_size):
+                if iteration == total:
+                    break
+                batch = None if full_batch else np.sort(order[first : first + batch_size])
+                Y_batch = Y if full_batch else Y[:, batch]
+                cost = fast.cost(batch, Y_batch)
+                if not math.isfinite(cost):
+                    _diverged(parameters, before_fit, iteration, cost, config.learning_rate)
+                if full_batch and (iteration % config.record_every == 0 or iteration == total - 1):
+                    stop = record(iteration, cost)
+                    if stop:
+                        break
+                fast.step(batch, Y_batch, learning_rate)
+                if callback is not None:
+                    callback(iteration, cost)
+                epoch_cost += cost * Y_batch.shape[1]
+                epoch_examples += Y_batch.shape[1]
+                iteration += 1
+            if not full_batch and epoch_examples:
+                stop = record(iteration - 1, epoch_cost / epoch_examples)
+            epoch += 1
+
+    fast.sync()
+    if not all(np.isfinite(value).all() for value in parameters.values()):
+        _diverged(parameters, before_fit, iteration - 1, math.nan, config.learning_rate)
+    history.iterations = iteration
+    if best is not None and best.best_parameters is not None and config.patience is not None:
+        for key, value in best.best_parameters.items():
+            parameters[key][...] = value
+        history.best_iteration = best.best_iteration
+        history.stopped_early = stop
+    history.fit_seconds = time.perf_counter() - start
+    return history
+
+
+def _view(buffer, shape):
+    """The first elements of the flat ``buffer`` as a C-contiguous array of ``shape``."""
+    return buffer[: math.prod(shape)].reshape(shape)
+
+
+def _weight_gradient(dZ, A_prev, W, count, lambd, out, scratch):
+    """``dW = dZ A_prevᵀ / m (+ (lambd / m) W)`` into ``out``, as :func:`model_backward` does."""
+    np.matmul(dZ, A_prev.T, out=out)
+    out /= count
+    if lambd:
+        np.multiply(W, lambd / count, out=scratch)
+        out += scratch
+    return out
+
+
+def _activate(name, Z, out):
+    """``A = g(Z)`` into ``out``."""
+    if name == "relu":
+        return np.maximum(Z, 0, out=out)
+    np.copyto(out, get_activation(name)(Z))
+    return out
+
+
+def _multiply_derivative(name, dA, Z):
+    """``dZ = dA * g'(Z)``, computed in ``dA``'s buffer."""
+    if name == "relu":
+        return np.multiply(dA, Z > 0, out=dA)
+    dA *= get_derivative(name)(Z)
+    return dA
