@@ -169,76 +169,91 @@ class FastNetwork:
     """
 
     def __init__(self, network, X, config, method, batch_size):
-        self.parameters = network.parameters
-        self.dims = network.layer_dims
-        self.L = network.L
+        dims, dtype, L = network.layer_dims, network.dtype, network.L
+        self.dims, self.L = dims, L
         self.lowest_trainable = network.frozen + 1
         self.lambd = config.lambd
-        dims, dtype = network.layer_dims, network.dtype
         self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)
         self.updates = IN_PLACE_UPDATES[type(config.optimizer)](config.optimizer)
         self.loss = get_loss(network.activations[-1])
         self.output = get_activation(network.activations[-1])
-        self.hidden = network.activations[:-1]
-        # Flat buffers, viewed as (n_l, m_batch) for each batch (the last one may be smaller).
-        self.Z = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:]]
-        self.A = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:-1]]
+        self.hidden = [None] + network.activations[:-1]
+        # The live arrays: fit never rebinds them, it writes into them.
+        self.W = [None] + [network.parameters[f"W{l}"] for l in range(1, L + 1)]
+        self.b = [None] + [network.parameters[f"b{l}"] for l in range(1, L + 1)]
+        # Flat buffers, viewed as (n_l, m_batch) for each batch size (the last batch may be
+        # smaller), and one gradient and one scratch buffer shared by all layers.
+        self.Z_buffers = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:]]
+        self.A_buffers = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:-1]]
         widest = max(dims[1:-1], default=1) * batch_size
-        self.dA = [np.empty(widest, dtype), np.empty(widest, dtype)]
-        largest = max(dims[l] * dims[l - 1] for l in range(1, self.L + 1))
+        self.dA_buffers = [np.empty(widest, dtype), np.empty(widest, dtype)]
+        largest = max(dims[l] * dims[l - 1] for l in range(1, L + 1))
         self.grad = np.empty(largest, dtype)
         self.scratch = np.empty(largest, dtype)
+        self.dW = [None] + [_view(self.grad, W.shape) for W in self.W[1:]]
+        self.W_scratch = [None] + [_view(self.scratch, W.shape) for W in self.W[1:]]
+        self.b_scratch = [None] + [_view(self.scratch, b.shape) for b in self.b[1:]]
+        self.layouts = {}
         self.AL = None
+
+    def _layout(self, count):
+        """Views ``(Z, A, dA)`` of the buffers for a batch of ``count`` examples."""
+        if count not in self.layouts:
+            shapes = [(n, count) for n in self.dims]
+            Z = [None] + [_view(self.Z_buffers[l], shapes[l]) for l in range(1, self.L + 1)]
+            A = [None] + [_view(self.A_buffers[l], shapes[l]) for l in range(1, self.L)]
+            # dA[l] receives W[l+1]ᵀ dZ[l+1]; consecutive layers alternate between two buffers.
+            dA = [None] + [_view(self.dA_buffers[l % 2], shapes[l]) for l in range(1, self.L)]
+            self.layouts[count] = (Z, A, dA)
+        return self.layouts[count]
 
     def cost(self, batch, Y):
         """Forward pass for ``batch`` (None: all examples) and the cost J against ``Y``."""
         count = Y.shape[1]
-        Z = self.first.forward(batch, _view(self.Z[1], (self.dims[1], count)))
+        Z, A, _ = self._layout(count)
+        self.first.forward(batch, Z[1])
         for l in range(2, self.L + 1):
-            A = _activate(self.hidden[l - 2], Z, _view(self.A[l - 1], Z.shape))
-            Z = np.matmul(self.parameters[f"W{l}"], A, out=_view(self.Z[l], (self.dims[l], count)))
-            Z += self.parameters[f"b{l}"]
-        self.AL = self.output(Z)
-        cost = self.loss(Z, Y)
+            _activate(self.hidden[l - 1], Z[l - 1], A[l - 1])
+            np.matmul(self.W[l], A[l - 1], out=Z[l])
+            Z[l] += self.b[l]
+        ZL = Z[self.L]
+        self.AL = self.output(ZL)
+        cost = self.loss(ZL, Y)
         if self.lambd:
-            squares = [self.first.squared_norm()] + [
-                float(np.vdot(self.parameters[f"W{l}"], self.parameters[f"W{l}"]))
-                for l in range(2, self.L + 1)
-            ]
+            squares = [self.first.squared_norm()] + [float(np.vdot(W, W)) for W in self.W[2:]]
             cost += self.lambd / (2 * count) * sum(squares)
         return cost
 
     def step(self, batch, Y, learning_rate):
         """Backward pass after :meth:`cost`, updating each trainable layer in place."""
         count = Y.shape[1]
+        Z, A, dA = self._layout(count)
         self.updates.begin_step()
         dZ = self.AL - Y
         for l in range(self.L, 1, -1):
             if l < self.lowest_trainable:
                 return
-            W, b = self.parameters[f"W{l}"], self.parameters[f"b{l}"]
-            shape = (self.dims[l - 1], count)
-            dA_prev = None
-            if l - 1 >= self.lowest_trainable:
+            below_trainable = l - 1 >= self.lowest_trainable
+            if below_trainable:
                 # From W[l] before its update, as backpropagation requires.
-                dA_prev = np.matmul(W.T, dZ, out=_view(self.dA[l % 2], shape))
-            self._update_layer(l, W, b, dZ, _view(self.A[l - 1], shape), count, learning_rate)
-            if dA_prev is None:
+                np.matmul(self.W[l].T, dZ, out=dA[l - 1])
+            self._update(l, dZ, A[l - 1], count, learning_rate)
+            if not below_trainable:
                 return
-            dZ = _multiply_derivative(self.hidden[l - 2], dA_prev, _view(self.Z[l - 1], shape))
+            dZ = _multiply_derivative(self.hidden[l - 1], dA[l - 1], Z[l - 1])
         self.first.update(
             dZ, batch, count, learning_rate, self.lambd, self.updates, self.grad, self.scratch
         )
-        db = np.sum(dZ, axis=1, keepdims=True) / count
-        b = self.parameters["b1"]
-        self.updates.apply("db1", b, db, learning_rate, _view(self.scratch, b.shape))
+        db = dZ.sum(axis=1, keepdims=True) / count
+        self.updates.apply("db1", self.b[1], db, learning_rate, self.b_scratch[1])
 
-    def _update_layer(self, l, W, b, dZ, A_prev, count, learning_rate):
-        dW = _view(self.grad, W.shape)
-        _weight_gradient(dZ, A_prev, W, count, self.lambd, dW, _view(self.scratch, W.shape))
-        db = np.sum(dZ, axis=1, keepdims=True) / count
-        self.updates.apply(f"dW{l}", W, dW, learning_rate, _view(self.scratch, W.shape))
-        self.updates.apply(f"db{l}", b, db, learning_rate, _view(self.scratch, b.shape))
+    def _update(self, l, dZ, A_prev, count, learning_rate):
+        """Gradients of layer ``l >= 2`` and its optimizer step."""
+        W, dW = self.W[l], self.dW[l]
+        _weight_gradient(dZ, A_prev, W, count, self.lambd, dW, self.W_scratch[l])
+        db = dZ.sum(axis=1, keepdims=True) / count
+        self.updates.apply(f"dW{l}", W, dW, learning_rate, self.W_scratch[l])
+        self.updates.apply(f"db{l}", self.b[l], db, learning_rate, self.b_scratch[l])
 
     def sync(self):
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""

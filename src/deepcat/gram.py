@@ -69,13 +69,15 @@ class GramInput:
         self.C = np.zeros((n_1, m), dtype)
         self.scratch = np.empty((n_1, m), dtype)
         self.rule = LINEAR_UPDATES[type(config.optimizer)](config.optimizer, self.C.shape, dtype)
+        self.lambd = config.lambd
         self.CG_dot_C = None
 
     def forward(self, batch, out):
         """``Z[1]`` of the batch (None: all examples) into ``out`` ``(n_1, m_batch)``."""
         if batch is None:
             np.matmul(self.C, self.G, out=out)
-            self.CG_dot_C = float(np.vdot(out, self.C))
+            # <C G, C> for the L2 cost, while out still holds C G.
+            self.CG_dot_C = float(np.vdot(out, self.C)) if self.lambd else None
             P = self.P
         else:
             np.matmul(self.C, self.G[batch].T, out=out)

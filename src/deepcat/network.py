@@ -264,7 +264,8 @@ class Network:
         else:
             validation = None
         if validation is not None and input_scale is not None:
-            validation = (scale_inputs(validation[0], config.input_scale, self.dtype), validation[1])
+            X_val, Y_val = validation
+            validation = (scale_inputs(X_val, config.input_scale, self.dtype), Y_val)
         if patience is not None and validation is None:
             raise ValueError(
                 "early stopping (patience) needs validation_data or validation_fraction"
