@@ -14,6 +14,7 @@ two plain lines on stderr, never as a traceback.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -321,6 +322,10 @@ def train(
     except KeyboardInterrupt:
         click.echo(f"interrupted: training stopped and nothing was written to {out}", err=True)
         raise click.exceptions.Exit(INTERRUPTED) from None
+    except click.ClickException as error:
+        raise click.ClickException(
+            f"{error.format_message()}\nNothing was written to {out}."
+        ) from None
     if len(rates) > 1:
         click.echo(comparison_summary(data, all_metrics, out, folders))
     else:
@@ -466,7 +471,15 @@ def _usage_errors(ctx):
     try:
         yield
     except (ValueError, TypeError, FileExistsError) as error:
-        raise click.UsageError(str(error), ctx) from None
+        raise click.UsageError(_option_names(str(error)), ctx) from None
+
+
+def _option_names(message):
+    """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
+    from deepcat.runs import FIT_SETTINGS
+
+    names = "|".join(sorted((*FIT_SETTINGS, "learning_rate"), key=len, reverse=True))
+    return re.sub(rf"\b({names})\b", lambda m: "--" + m.group(1).replace("_", "-"), message)
 
 
 def _check_transfer_options(ctx, from_model, freeze, given):

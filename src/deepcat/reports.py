@@ -88,8 +88,8 @@ def comparison_summary(dataset, all_metrics, out, folders):
             "",
             table(rows, align_right={1, 2, 3, 4}),
             "",
-            f"files  {out}/: learning_rates.png, metrics.json, and {', '.join(folders)}/ "
-            "with each model",
+            f"files  {out}/: learning_rates.png, metrics.json, and one folder per learning "
+            f"rate with its model: {', '.join(f'{name}/' for name in folders)}",
         ]
     )
 
