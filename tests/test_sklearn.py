@@ -254,7 +254,7 @@ def test_bad_settings_are_refused_at_fit_with_the_range_accepted(iris, settings,
     model = DeepCatClassifier(**{"hidden_layer_sizes": (4,), "epochs": 1, **settings})
     with pytest.raises(error, match=message):
         model.fit(X, y)
-    assert not hasattr(model, "network_")
+    assert not hasattr(model, "network_") and not hasattr(model, "classes_")
 
 
 def test_unknown_keyword_arguments_are_rejected():

@@ -222,12 +222,11 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             epochs, iterations = None, check_positive_int(self.iterations, "iterations")
         X, y = validate_data(self, X, y, dtype=dtype)
         check_classification_targets(y)
-        self.classes_, y_index = np.unique(y, return_inverse=True)
-        n_classes = len(self.classes_)
+        classes, y_index = np.unique(y, return_inverse=True)
+        n_classes = len(classes)
         if n_classes < 2:
             raise ValueError(
-                f"y has 1 class ({self.classes_.tolist()[0]!r}); "
-                "a classifier needs at least 2 classes"
+                f"y has 1 class ({classes.tolist()[0]!r}); a classifier needs at least 2 classes"
             )
         sigmoid = n_classes == 2
         activation = self.activation
@@ -262,6 +261,8 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             patience=self.patience,
             record_every=self.record_every,
         )
+        # Fitted attributes are set only once training has succeeded.
+        self.classes_ = classes
         self.network_ = network
         self.loss_curve_ = [float(cost) for _, cost in history.costs]
         self.loss_ = self.loss_curve_[-1]
@@ -296,7 +297,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         ndarray, shape (n_samples, n_classes)
             Column ``k`` is the probability of ``classes_[k]``; each row sums to 1.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "network_")
         X = validate_data(self, X, dtype=self.network_.dtype, reset=False)
         AL = self.network_.predict_proba(X.T)
         if self.network_.output == "sigmoid":
