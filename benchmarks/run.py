@@ -1,0 +1,393 @@
+"""deepcat's benchmark: times, ratios and peak memory against the seed code and PyTorch.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # shorter runs, for development
+
+(a) the course's cat model, 2500 full-batch iterations in float64: deepcat, the seed articles'
+    algorithm transcribed plainly (``seed_transcription.py``) and PyTorch, from the same initial
+    weights. Their cost curves must agree within 1e-9 relative at every recorded iteration; if
+    they do not, the run says where and exits with status 1.
+(b) one epoch of mini-batch Adam in float32, batch 256, ``[3072, 256, 128, 1]``, over 20,000
+    uint8 images divided by 255 batch by batch: examples per second, deepcat against PyTorch.
+(c) the (b) epoch for 10,000 to 200,000 examples: time per epoch and peak memory against
+    uint8 data + parameters + Adam's moments + one batch's activations.
+
+Times are medians over repeats, measured in this process with the trainers interleaved;
+peak memory is measured in a fresh child process per trainer. Without PyTorch the run reports
+deepcat's own figures and says that PyTorch was not installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import measure  # noqa: E402
+import workloads  # noqa: E402
+
+CAT_TOLERANCE = 1e-9
+PUBLISHED = {0: 0.771749, 2400: 0.092878}
+
+TARGETS = {
+    "a_seed": 50.0,
+    "a_torch": 15.0,
+    "b_torch": 1.2,
+    "c_memory": 1.3,
+}
+
+
+def main(argv=None):
+    args = _parse(argv)
+    if args.child:
+        return _child(args.child)
+    torch_line = _torch_line()
+    have_torch = not torch_line.startswith("not installed")
+    print("deepcat benchmark" + (" (--quick: shortened runs)" if args.quick else ""))
+    for line in measure.environment(torch_line):
+        print("  " + line)
+    verdicts = []
+    status = 0
+    if "a" in args.parts:
+        status |= _part_a(args, have_torch, verdicts)
+    if "b" in args.parts:
+        _part_b(args, have_torch, verdicts)
+    if "c" in args.parts:
+        _part_c(args, verdicts)
+    print("\nTargets")
+    for line in verdicts:
+        print("  " + line)
+    if status:
+        print("\nFAILED: the cost curves differ (see part a).")
+    return status
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short runs for development")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per trainer (median)")
+    parser.add_argument("--parts", default="abc", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--data-dir", help="folder of the catvnoncat .h5 files")
+    parser.add_argument("--no-memory", action="store_true", help="skip the child processes")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.data_dir:
+        os.environ["DEEPCAT_DATA"] = args.data_dir  # children read the data from there too
+    return args
+
+
+def _torch_line():
+    try:
+        import torch_peer
+    except ImportError:
+        return "not installed: PyTorch figures are left out (pip install '.[bench]')"
+    return torch_peer.describe()
+
+
+# -- (a) ---------------------------------------------------------------------------------------
+
+
+def _part_a(args, have_torch, verdicts):
+    iterations = 300 if args.quick else workloads.CAT_ITERATIONS
+    X, Y, test_x, test_y = workloads.cat_data(args.data_dir)
+    trainers = {
+        "deepcat": lambda: workloads.cat_deepcat(X, Y, iterations),
+        "deepcat, Gram shortcut off": lambda: workloads.cat_deepcat(X, Y, iterations, "dense"),
+        "seed transcription": lambda: (workloads.cat_seed(X, Y, iterations), None, None),
+    }
+    if have_torch:
+        trainers["PyTorch float64"] = lambda: (workloads.cat_torch(X, Y, iterations), None, None)
+    print(f"\n(a) cat model {workloads.CAT_DIMS}, {iterations} full-batch iterations, float64")
+    times, results = _interleaved(trainers, args.repeat, extra={"deepcat": 2})
+    reference, network, method = results["deepcat"]
+    memory = _memory(args, [["cat", name, "20"] for name in trainers])
+    base = measure.median_seconds(times["deepcat"])
+    rows = []
+    failed = False
+    for name in trainers:
+        seconds = measure.median_seconds(times[name])
+        costs = results[name][0]
+        worst = max(abs(costs[i] - reference[i]) / abs(reference[i]) for i in reference)
+        failed |= worst > CAT_TOLERANCE or set(costs) != set(reference)
+        rows.append(
+            [
+                name,
+                f"{seconds / base:.1f}",
+                f"{seconds:.3f}",
+                f"{seconds / iterations * 1e3:.3f}",
+                memory.get(name, "-"),
+                f"{worst:.1e}",
+            ]
+        )
+    _table(
+        [
+            "trainer",
+            "time / deepcat's",
+            "median s",
+            "ms per iteration",
+            "peak MiB",
+            "max rel. cost diff",
+        ],
+        rows,
+    )
+    print(f"  deepcat trained with the {method!r} formulation (History.method).")
+    print(f"  times: medians of {args.repeat} runs ({args.repeat + 2} for deepcat).")
+    if not args.no_memory:
+        print("  peak MiB: peak RSS growth over 20 iterations in a fresh process.")
+    correct = (
+        round(network.score(X, Y) * Y.shape[1]),
+        round(network.score(test_x, test_y) * test_y.shape[1]),
+    )
+    print(
+        f"  deepcat: cost {reference[0]:.6f} at iteration 0"
+        + (f", {reference[2400]:.6f} at 2400" if 2400 in reference else "")
+        + f"; train accuracy {correct[0]}/{Y.shape[1]}, test {correct[1]}/{test_y.shape[1]}"
+        + " (course: 0.771749, 0.092878, 206/209, 40/50)"
+    )
+    for i, value in PUBLISHED.items():
+        if i in reference and abs(reference[i] - value) > 5e-7:
+            failed = True
+            print(f"  MISMATCH: cost {reference[i]:.6f} at {i}, the course published {value}")
+    if failed:
+        _explain_mismatch(results, reference)
+    ratio_seed = measure.median_seconds(times["seed transcription"]) / base
+    verdicts.append(_verdict("(a) vs seed transcription", ratio_seed, TARGETS["a_seed"], "x"))
+    if have_torch:
+        ratio_torch = measure.median_seconds(times["PyTorch float64"]) / base
+        verdicts.append(_verdict("(a) vs PyTorch float64", ratio_torch, TARGETS["a_torch"], "x"))
+    else:
+        verdicts.append("(a) vs PyTorch float64: not measured, PyTorch is not installed")
+    verdicts.append(
+        f"(a) identical cost curves (<= {CAT_TOLERANCE:g} relative): "
+        + ("NOT MET" if failed else "met")
+    )
+    return 1 if failed else 0
+
+
+def _explain_mismatch(results, reference):
+    for name, (costs, *_rest) in results.items():
+        for i in sorted(reference):
+            if i not in costs:
+                print(f"  MISMATCH: {name} recorded no cost at iteration {i}")
+                break
+            difference = abs(costs[i] - reference[i]) / abs(reference[i])
+            if difference > CAT_TOLERANCE:
+                print(
+                    f"  MISMATCH: {name} cost {costs[i]!r} at iteration {i}, deepcat "
+                    f"{reference[i]!r} (relative difference {difference:.2e})"
+                )
+                break
+
+
+# -- (b) ---------------------------------------------------------------------------------------
+
+
+def _part_b(args, have_torch, verdicts):
+    m = workloads.ADAM_EXAMPLES
+    pixels, Y = workloads.images(m)
+    trainers = {
+        "deepcat": lambda: workloads.adam_deepcat(pixels, Y),
+        "deepcat, plain loop": lambda: workloads.adam_deepcat(pixels, Y, "plain"),
+    }
+    if have_torch:
+        trainers["PyTorch float32"] = lambda: workloads.adam_torch(pixels, Y)
+    repeat = max(args.repeat, 2 if args.quick else 5)
+    print(
+        f"\n(b) one epoch of Adam, float32, batch {workloads.ADAM_BATCH}, "
+        f"{workloads.ADAM_DIMS}, {m:,} uint8 images / 255"
+    )
+    for run in trainers.values():  # warm-up: first-touch of buffers, thread pools, caches
+        run()
+    times, costs = _interleaved(trainers, repeat)
+    memory = _memory(args, [["adam", name] for name in trainers])
+    peer = "PyTorch float32" if have_torch else "deepcat, plain loop"
+    peer_seconds = measure.median_seconds(times[peer])
+    rows = []
+    for name in trainers:
+        seconds = measure.median_seconds(times[name])
+        rows.append(
+            [
+                name,
+                f"{peer_seconds / seconds:.2f}",
+                f"{m / seconds:,.0f}",
+                f"{seconds:.3f}",
+                f"{costs[name]:.6f}",
+                memory.get(name, "-"),
+            ]
+        )
+    _table(
+        ["trainer", f"throughput / {peer}'s", "examples/s", "median s", "epoch cost", "peak MiB"],
+        rows,
+    )
+    print(f"  times: medians of {repeat} epochs after one warm-up epoch each.")
+    if have_torch:
+        ratio = peer_seconds / measure.median_seconds(times["deepcat"])
+        verdicts.append(_verdict("(b) throughput vs PyTorch", ratio, TARGETS["b_torch"], "x"))
+    else:
+        verdicts.append("(b) throughput vs PyTorch: not measured, PyTorch is not installed")
+
+
+# -- (c) ---------------------------------------------------------------------------------------
+
+
+def _part_c(args, verdicts):
+    sizes = workloads.SCALING_SIZES[:3] if args.quick else workloads.SCALING_SIZES
+    print(f"\n(c) scaling: one epoch of (b) in deepcat, uint8 data kept as uint8, {sizes[0]:,}..")
+    rows = []
+    worst = 0.0
+    for m in sizes:
+        result = measure.in_child(HERE / "run.py", ["scale", str(m)])
+        budget = workloads.adam_budget_bytes(m)
+        ratio = result["peak_bytes"] / budget
+        worst = max(worst, ratio)
+        rows.append(
+            [
+                f"{m:,}",
+                f"{result['seconds']:.2f}",
+                f"{result['seconds'] / m * 1e6:.1f}",
+                f"{m * workloads.ADAM_DIMS[0] / measure.MIB:.1f}",
+                f"{budget / measure.MIB:.1f}",
+                f"{result['peak_bytes'] / measure.MIB:.1f}",
+                f"{ratio:.2f}",
+                f"{result['rss_growth'] / measure.MIB:.1f}",
+            ]
+        )
+    _table(
+        [
+            "examples m",
+            "s per epoch",
+            "µs per example",
+            "uint8 data MiB",
+            "budget MiB",
+            "peak MiB",
+            "peak / budget",
+            "RSS growth MiB",
+        ],
+        rows,
+    )
+    print(
+        "  budget: uint8 data + float32 labels + parameters + Adam's two moments + one batch's "
+        "inputs, Z and A.\n  peak: the data plus the peak of NumPy memory traced during fit "
+        "(tracemalloc), in a fresh process;\n  RSS growth: the process's peak resident size "
+        "minus its size before the data was made."
+    )
+    verdicts.append(_verdict("(c) worst peak memory / budget", worst, TARGETS["c_memory"], "x", 1))
+
+
+# -- children: one measurement in a fresh process -----------------------------------------------
+
+
+def _child(arguments):
+    import json
+    import tracemalloc
+
+    kind = arguments[0]
+    if kind == "scale":
+        m = int(arguments[1])
+        rss_before, _ = measure.start_peak_rss()
+        pixels, Y = workloads.images(m)
+        tracemalloc.start()
+        network = workloads.adam_network()
+        history = network.fit(
+            pixels.T,
+            Y,
+            learning_rate=workloads.ADAM_LEARNING_RATE,
+            epochs=1,
+            batch_size=workloads.ADAM_BATCH,
+            optimizer="adam",
+            input_scale=255,
+        )
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        result = {
+            "seconds": history.fit_seconds,
+            "peak_bytes": pixels.nbytes + traced_peak,
+            "rss_growth": measure.peak_rss() - rss_before,
+            "method": history.method,
+        }
+    else:
+        run = _child_trainer(kind, arguments[1], arguments[2:])
+        rss_before, _ = measure.start_peak_rss()
+        run()
+        result = {"rss_growth": measure.peak_rss() - rss_before}
+    print(json.dumps(result))
+    return 0
+
+
+def _child_trainer(kind, name, rest):
+    if kind == "cat":
+        X, Y, _, _ = workloads.cat_data()
+        iterations = int(rest[0])
+        return {
+            "deepcat": lambda: workloads.cat_deepcat(X, Y, iterations),
+            "deepcat, Gram shortcut off": lambda: workloads.cat_deepcat(X, Y, iterations, "dense"),
+            "seed transcription": lambda: workloads.cat_seed(X, Y, iterations),
+            "PyTorch float64": lambda: workloads.cat_torch(X, Y, iterations),
+        }[name]
+    pixels, Y = workloads.images(workloads.ADAM_EXAMPLES)
+    return {
+        "deepcat": lambda: workloads.adam_deepcat(pixels, Y),
+        "deepcat, plain loop": lambda: workloads.adam_deepcat(pixels, Y, "plain"),
+        "PyTorch float32": lambda: workloads.adam_torch(pixels, Y),
+    }[name]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _interleaved(trainers, repeat, extra=None):
+    """Time every trainer ``repeat`` times (plus ``extra[name]``), alternating between them."""
+    extra = extra or {}
+    times = {name: [] for name in trainers}
+    results = {}
+    rounds = repeat + max(extra.values(), default=0)
+    for round_ in range(rounds):
+        for name, run in trainers.items():
+            if round_ >= repeat + extra.get(name, 0):
+                continue
+            seconds, result = measure.timed(run)
+            times[name].append(seconds)
+            results.setdefault(name, result)
+    return times, results
+
+
+def _memory(args, jobs):
+    """Peak RSS growth (MiB, as text) per trainer, each measured in a fresh child process."""
+    if args.no_memory:
+        return {}
+    memory = {}
+    for job in jobs:
+        try:
+            result = measure.in_child(HERE / "run.py", job)
+        except (RuntimeError, OSError) as error:
+            memory[job[1]] = "failed"
+            print(f"  (memory of {job[1]} not measured: {str(error).splitlines()[0]})")
+            continue
+        memory[job[1]] = f"{result['rss_growth'] / measure.MIB:.1f}"
+    return memory
+
+
+def _verdict(label, value, target, unit, direction=-1):
+    """``direction`` -1: the value must reach the target; +1: it must stay at or below it."""
+    met = value >= target if direction < 0 else value <= target
+    relation = ">=" if direction < 0 else "<="
+    return f"{label}: {value:.2f}{unit} (target {relation} {target:g}{unit}): " + (
+        "met" if met else "NOT MET"
+    )
+
+
+def _table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

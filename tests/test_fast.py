@@ -1,0 +1,424 @@
+"""The fast training paths (deepcat.fast, deepcat.gram, deepcat.inplace, deepcat.inputs)
+give the plain loop's results: same costs, same parameters, same records."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from deepcat import DivergenceError, Network
+from deepcat.fast import METHODS, choose_method, use_method
+from deepcat.inplace import IN_PLACE_UPDATES
+from deepcat.inputs import BatchReader, float_feature_chunks, scale_inputs
+from deepcat.optimizers import make_optimizer
+from deepcat.training import build_config
+
+
+def wide_data(n_x=40, m=25, seed=0):
+    """More features than examples, as for pictures: X (n_x, m), Y (1, m)."""
+    rng = np.random.RandomState(seed)
+    X = rng.rand(n_x, m)
+    Y = (X[0] + X[1] > 1.0).astype(int).reshape(1, -1)
+    return X, Y
+
+
+def fit(method, X, Y, dims=(40, 6, 4, 1), seed=3, dtype="float64", frozen=0, **options):
+    """Train a fresh network with ``method`` forced (None: chosen automatically)."""
+    network = Network(list(dims), seed=seed, dtype=dtype, **_network_options(options))
+    network.frozen = frozen
+    if method is None:
+        history = network.fit(X, Y, **options)
+    else:
+        with use_method(method):
+            history = network.fit(X, Y, **options)
+    return network, history
+
+
+def _network_options(options):
+    return {key: options.pop(key) for key in ("hidden_activation", "output") if key in options}
+
+
+def assert_same_training(plain, fast, rtol):
+    (net_a, hist_a), (net_b, hist_b) = plain, fast
+    assert [i for i, _ in hist_a.costs] == [i for i, _ in hist_b.costs]
+    np.testing.assert_allclose(
+        [c for _, c in hist_b.costs], [c for _, c in hist_a.costs], rtol=rtol
+    )
+    np.testing.assert_allclose(
+        [c for _, c in hist_b.val_costs], [c for _, c in hist_a.val_costs], rtol=rtol
+    )
+    assert hist_a.best_iteration == hist_b.best_iteration
+    assert hist_a.iterations == hist_b.iterations
+    for key, value in net_a.parameters.items():
+        scale = np.abs(value).max()
+        np.testing.assert_allclose(net_b.parameters[key], value, rtol=0, atol=rtol * scale)
+
+
+GRAM_CASES = {
+    "gradient descent": dict(iterations=60, learning_rate=0.1),
+    "L2": dict(iterations=60, learning_rate=0.1, lambd=0.7),
+    "momentum and L2": dict(iterations=60, learning_rate=0.1, optimizer="momentum", lambd=0.3),
+    "momentum with beta": dict(iterations=40, learning_rate=0.05, optimizer="momentum", beta=0.5),
+    "mini-batches": dict(epochs=6, batch_size=7, learning_rate=0.1),
+    "mini-batch momentum, L2, decay": dict(
+        epochs=6,
+        batch_size=7,
+        learning_rate=0.1,
+        optimizer="momentum",
+        lambd=0.5,
+        decay="inverse_time",
+    ),
+    "tanh hidden layers": dict(iterations=50, learning_rate=0.1, hidden_activation="tanh"),
+    "validation and early stopping": dict(
+        iterations=300, learning_rate=0.2, validation_fraction=0.2, patience=2, record_every=10
+    ),
+    "record every iteration": dict(iterations=12, learning_rate=0.1, record_every=1),
+}
+
+
+@pytest.mark.parametrize("options", GRAM_CASES.values(), ids=GRAM_CASES.keys())
+def test_gram_path_matches_the_plain_loop(options):
+    X, Y = wide_data()
+    fast = fit("gram", X, Y, **dict(options))
+    assert fast[1].method == "gram"
+    plain = fit("plain", X, Y, **dict(options))
+    assert plain[1].method == "plain"
+    assert_same_training(plain, fast, rtol=1e-12)
+
+
+def test_gram_path_softmax_output():
+    X, _ = wide_data()
+    labels = (X[2] * 2.99).astype(int).reshape(1, -1)
+    options = dict(dims=(40, 6, 3), output="softmax", iterations=50, learning_rate=0.2, lambd=0.1)
+    fast = fit(None, X, labels, **dict(options))
+    assert fast[1].method == "gram"
+    assert_same_training(fit("plain", X, labels, **dict(options)), fast, rtol=1e-12)
+
+
+def test_gram_path_float32():
+    X, Y = wide_data()
+    options = dict(iterations=40, learning_rate=0.1, optimizer="momentum", dtype="float32")
+    fast = fit(None, X, Y, **dict(options))
+    assert fast[1].method == "gram"
+    assert fast[0].parameters["W1"].dtype == np.float32
+    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=2e-5)
+
+
+DENSE_CASES = {
+    "adam": dict(epochs=4, batch_size=7, learning_rate=0.01, optimizer="adam"),
+    "rmsprop and L2": dict(
+        epochs=4, batch_size=7, learning_rate=0.01, optimizer="rmsprop", lambd=0.2
+    ),
+    "momentum": dict(epochs=4, batch_size=6, learning_rate=0.1, optimizer="momentum"),
+    "gradient descent, full batch": dict(iterations=30, learning_rate=0.1),
+    "adam, leaky relu": dict(
+        epochs=3, batch_size=5, learning_rate=0.01, optimizer="adam", hidden_activation="leaky_relu"
+    ),
+    "sigmoid hidden layers, exponential decay": dict(
+        epochs=3,
+        batch_size=9,
+        learning_rate=0.5,
+        hidden_activation="sigmoid",
+        decay="exponential",
+        decay_rate=0.9,
+    ),
+    "first layer frozen": dict(iterations=30, learning_rate=0.1, frozen=1),
+    "two layers frozen, momentum": dict(
+        iterations=30, learning_rate=0.1, frozen=2, optimizer="momentum"
+    ),
+    "early stopping": dict(
+        epochs=8, batch_size=5, learning_rate=0.2, validation_fraction=0.2, patience=2
+    ),
+}
+
+
+@pytest.mark.parametrize("options", DENSE_CASES.values(), ids=DENSE_CASES.keys())
+def test_dense_path_matches_the_plain_loop(options):
+    X, Y = wide_data()
+    fast = fit("dense", X, Y, **dict(options))
+    assert fast[1].method == "dense"
+    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=1e-12)
+
+
+def test_dense_path_float32_adam_on_uint8_pixels():
+    rng = np.random.RandomState(4)
+    pixels = rng.randint(0, 256, size=(60, 48)).astype(np.uint8)  # (m, n_x), as images come
+    Y = (pixels[:, 0] > 127).astype(int).reshape(1, -1)
+    options = dict(
+        dims=(48, 8, 1),
+        dtype="float32",
+        epochs=3,
+        batch_size=16,
+        learning_rate=0.01,
+        optimizer="adam",
+        input_scale=255,
+    )
+    fast = fit(None, pixels.T, Y, **dict(options))
+    assert fast[1].method == "dense"
+    assert_same_training(fit("plain", pixels.T, Y, **dict(options)), fast, rtol=1e-6)
+
+
+@pytest.mark.parametrize("layout", ["examples as rows", "examples as columns"])
+@pytest.mark.parametrize("method", ["plain", "dense"])
+def test_uint8_with_input_scale_trains_like_floats_divided_by_255(layout, method):
+    rng = np.random.RandomState(5)
+    pixels = rng.randint(0, 256, size=(30, 40)).astype(np.uint8)
+    X = pixels.T if layout == "examples as rows" else np.ascontiguousarray(pixels.T)
+    Y = (pixels[:, 3] > 100).astype(int).reshape(1, -1)
+    options = dict(epochs=3, batch_size=8, learning_rate=0.05, optimizer="adam")
+    scaled = fit(method, X, Y, input_scale=255, **dict(options))
+    divided = fit(method, X.astype(np.float64) / 255.0, Y, **dict(options))
+    assert_same_training(divided, scaled, rtol=1e-13)
+
+
+def test_uint8_validation_data_is_divided_too():
+    rng = np.random.RandomState(6)
+    pixels = rng.randint(0, 256, size=(40, 45)).astype(np.uint8)
+    Y = (pixels[0] > 127).astype(int).reshape(1, -1)
+    val = (pixels[:, 30:], Y[:, 30:])
+    options = dict(iterations=20, learning_rate=0.1, record_every=5)
+    scaled = fit(None, pixels[:, :30], Y[:, :30], input_scale=255, validation_data=val, **options)
+    divided = fit(
+        None,
+        pixels[:, :30] / 255.0,
+        Y[:, :30],
+        validation_data=(val[0] / 255.0, val[1]),
+        **options,
+    )
+    assert_same_training(divided, scaled, rtol=1e-12)
+
+
+def test_uint8_data_is_never_copied_whole_as_floats():
+    rng = np.random.RandomState(7)
+    pixels = rng.randint(0, 256, size=(4000, 1024)).astype(np.uint8)  # 4 MB of uint8
+    Y = (pixels[:, 0] > 127).astype(int).reshape(1, -1)
+    network = Network([1024, 16, 1], seed=1, dtype="float32")
+    tracemalloc.start()
+    try:
+        network.fit(pixels.T, Y, epochs=1, batch_size=64, optimizer="adam", input_scale=255)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    float32_copy = pixels.size * 4
+    assert peak < float32_copy / 4, f"fit allocated {peak} bytes; a float32 copy is {float32_copy}"
+
+
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        (dict(iterations=30, optimizer="adam"), "dense"),
+        (dict(iterations=30, optimizer="rmsprop"), "dense"),
+        (dict(iterations=30, keep_prob=0.8), "plain"),
+        (dict(epochs=2, batch_size=5, keep_prob=[0.9, 0.7], optimizer="momentum"), "plain"),
+        (dict(iterations=30, frozen=1), "dense"),
+        (dict(iterations=30), "gram"),
+        (dict(iterations=30, optimizer="momentum", lambd=0.1), "gram"),
+    ],
+)
+def test_automatic_choice_falls_back_where_the_shortcut_does_not_hold(options, expected):
+    X, Y = wide_data()
+    network, history = fit(None, X, Y, learning_rate=0.05, **options)
+    assert history.method == expected
+    assert_same_training(
+        fit("plain", X, Y, learning_rate=0.05, **options), (network, history), 1e-12
+    )
+
+
+def test_more_examples_than_features_do_not_take_the_gram_path():
+    X, Y = wide_data(n_x=6, m=50)
+    network, history = fit(None, X, Y, dims=(6, 4, 1), iterations=30, learning_rate=0.1)
+    assert history.method == "dense"
+    with pytest.raises(ValueError, match=r"'gram'.*m = 50 examples >= n_x = 6 features"):
+        fit("gram", X, Y, dims=(6, 4, 1), iterations=30, learning_rate=0.1)
+
+
+def test_a_single_iteration_is_cheaper_without_the_gram_matrix():
+    X, Y = wide_data(n_x=40, m=30)
+    network = Network([40, 6, 1], seed=1)
+    config = _config(iterations=1)
+    assert choose_method(network, X, config) == "dense"
+    assert choose_method(network, X, _config(iterations=500)) == "gram"
+
+
+@pytest.mark.parametrize(
+    "optimizer, match",
+    [("adam", "Adam steps are not linear in the gradients"), ("rmsprop", "RMSprop steps")],
+)
+def test_forcing_the_gram_path_where_it_is_not_exact_is_refused(optimizer, match):
+    X, Y = wide_data()
+    with pytest.raises(ValueError, match=match):
+        fit("gram", X, Y, iterations=5, optimizer=optimizer, learning_rate=0.01)
+
+
+def test_forcing_a_fast_path_with_dropout_is_refused():
+    X, Y = wide_data()
+    with pytest.raises(ValueError, match="'dense' training method does not apply: dropout"):
+        fit("dense", X, Y, iterations=5, keep_prob=0.5, learning_rate=0.01)
+
+
+def test_unknown_method_lists_the_valid_ones():
+    with pytest.raises(ValueError, match=r"unknown training method 'fastest'.*'plain', 'dense'"):
+        with use_method("fastest"):
+            pass
+    assert METHODS == ("plain", "dense", "gram")
+
+
+@pytest.mark.parametrize("method", ["dense", "gram"])
+def test_divergence_restores_the_parameters_in_the_fast_paths(method):
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(40, 25) * 100, (rng.rand(1, 25) > 0.5).astype(int)
+    network = Network([40, 20, 20, 1], init="he", hidden_activation="leaky_relu", seed=0)
+    before = {key: value.copy() for key, value in network.parameters.items()}
+    with use_method(method), pytest.raises(DivergenceError, match="iteration 1.*smaller learning"):
+        network.fit(X, Y, iterations=200, learning_rate=1e300)
+    for key, value in before.items():
+        np.testing.assert_array_equal(network.parameters[key], value)
+
+
+@pytest.mark.parametrize("method", ["plain", "dense", "gram"])
+def test_callback_sees_the_same_iterations_and_costs(method):
+    X, Y = wide_data()
+    seen = []
+    fit(method, X, Y, iterations=15, learning_rate=0.1, callback=lambda i, c: seen.append((i, c)))
+    reference = []
+    fit(
+        "plain",
+        X,
+        Y,
+        iterations=15,
+        learning_rate=0.1,
+        callback=lambda i, c: reference.append((i, c)),
+    )
+    assert [i for i, _ in seen] == list(range(15))
+    np.testing.assert_allclose([c for _, c in seen], [c for _, c in reference], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "value, error, match",
+    [
+        (0, ValueError, r"input_scale must be a positive finite number, got 0"),
+        (-255, ValueError, "input_scale must be a positive finite number"),
+        ("255", TypeError, "input_scale must be a positive finite number, got '255'"),
+        (float("nan"), ValueError, "input_scale"),
+    ],
+)
+def test_bad_input_scale(value, error, match):
+    X, Y = wide_data()
+    with pytest.raises(error, match=match):
+        Network([40, 1]).fit(X, Y, iterations=2, input_scale=value)
+
+
+@pytest.mark.parametrize("method", ["plain", "dense", "gram"])
+def test_fast_paths_validate_inputs_like_the_plain_loop(method):
+    X, Y = wide_data()
+    with use_method(method):
+        with pytest.raises(ValueError, match=r"X must have n_x = layer_dims\[0\] = 40 rows"):
+            Network([40, 1]).fit(X[:30], Y, iterations=2)
+        with pytest.raises(ValueError, match="X contains NaN"):
+            Network([40, 1]).fit(np.where(X > 0.9, np.nan, X), Y, iterations=2)
+        with pytest.raises(ValueError, match="Y labels must be 0 or 1"):
+            Network([40, 1]).fit(X, Y * 2, iterations=2)
+
+
+# -- the course's run, on the real data -------------------------------------------------------
+
+
+def test_course_run_takes_the_gram_path_and_reproduces_the_published_figures(catvnoncat):
+    X, Y = catvnoncat.train_x, catvnoncat.train_y
+    network = Network([12288, 20, 7, 5, 1], init="lecun", seed=1)
+    history = network.fit(X, Y, learning_rate=0.0075, iterations=2500)
+    assert history.method == "gram"
+    costs = dict(history.costs)
+    assert costs[0] == pytest.approx(0.771749, abs=5e-7)
+    assert costs[2400] == pytest.approx(0.092878, abs=5e-7)
+    assert round(network.score(X, Y) * 209) == 206
+    assert round(network.score(catvnoncat.test_x, catvnoncat.test_y) * 50) == 40
+
+
+def test_course_run_gram_and_plain_agree_on_the_real_data(catvnoncat):
+    X, Y = catvnoncat.train_x, catvnoncat.train_y
+    options = dict(dims=(12288, 20, 7, 5, 1), seed=1, iterations=30, learning_rate=0.0075)
+    options["record_every"] = 1
+    fast = fit("gram", X, Y, **dict(options))
+    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=1e-11)
+
+
+# -- the building blocks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_in_place_updates_are_the_optimizers_updates_bit_for_bit(name, dtype):
+    rng = np.random.RandomState(8)
+    shapes = {"W1": (5, 7), "b1": (5, 1), "W2": (1, 5), "b2": (1, 1)}
+    params = {key: rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
+    plain_params = {key: value.copy() for key, value in params.items()}
+    plain, fast = make_optimizer(name), make_optimizer(name)
+    updates = IN_PLACE_UPDATES[type(fast)](fast)
+    for _ in range(3):
+        grads = {f"d{key}": rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
+        plain.update(plain_params, {k: g.copy() for k, g in grads.items()}, 0.01)
+        updates.begin_step()
+        for key, grad in grads.items():
+            param = params[key[1:]]
+            updates.apply(key, param, grad.copy(), 0.01, np.empty_like(param))
+    for key, value in plain_params.items():
+        np.testing.assert_array_equal(params[key], value)
+    assert vars(fast).keys() == vars(plain).keys()
+
+
+@pytest.mark.parametrize("layout", ["F", "C"])
+@pytest.mark.parametrize("input_scale", [None, 255.0])
+def test_batch_reader_gives_the_batch_columns_divided(layout, input_scale):
+    rng = np.random.RandomState(9)
+    raw = rng.randint(0, 256, size=(12, 20)).astype(np.uint8 if input_scale else np.float32)
+    X = np.asfortranarray(raw) if layout == "F" else np.ascontiguousarray(raw)
+    reader = BatchReader(X, input_scale, np.float32, batch_size=6)
+    assert reader.by_rows == (layout == "F")
+    for batch in (np.array([0, 3, 4, 9, 15, 19]), np.array([2, 7])):
+        expected = X[:, batch].astype(np.float32)
+        if input_scale:
+            expected = expected / np.float32(255)
+        np.testing.assert_array_equal(reader.read(batch), expected)
+
+
+def test_scale_inputs_casts_then_divides_in_the_network_dtype():
+    pixels = np.array([[0, 1, 128, 255]], dtype=np.uint8)
+    np.testing.assert_array_equal(
+        scale_inputs(pixels, 255, np.float32), pixels.astype(np.float32) / np.float32(255)
+    )
+    assert scale_inputs(pixels, None, np.float32) is pixels
+
+
+def test_float_feature_chunks_cover_every_feature_once(monkeypatch):
+    import deepcat.inputs
+
+    monkeypatch.setattr(deepcat.inputs, "CHUNK_BYTES", 5 * 8 * 3)  # three features per chunk
+    X = np.arange(40, dtype=np.uint8).reshape(8, 5)
+    chunks = list(float_feature_chunks(X, 2.0, np.float64))
+    assert [rows for rows, _ in chunks] == [slice(0, 3), slice(3, 6), slice(6, 8)]
+    np.testing.assert_array_equal(np.vstack([c for _, c in chunks]), X / 2.0)
+
+
+def _config(**overrides):
+    settings = dict(
+        learning_rate=0.1,
+        iterations=None,
+        epochs=None,
+        batch_size=None,
+        optimizer="gd",
+        beta=None,
+        beta1=None,
+        beta2=None,
+        epsilon=None,
+        decay=None,
+        decay_rate=1.0,
+        decay_every=1,
+        lambd=0.0,
+        keep_prob=1.0,
+        patience=None,
+        record_every=100,
+        n_hidden=1,
+    )
+    settings.update(overrides)
+    return build_config(**settings)
