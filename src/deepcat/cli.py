@@ -269,6 +269,9 @@ def train(
     from deepcat.reports import comparison_summary, train_summary
 
     _check_transfer_options(ctx, from_model, freeze, given)
+    out = Path(out) if out else runs.default_run_dir()
+    with _usage_errors(ctx):
+        runs.check_run_dir(out, force)
     with _failures():
         if dataset is None:
             dataset, reason = default_dataset(data_dir)
@@ -290,34 +293,12 @@ def train(
         settings["dtype"] = source.dtype.__name__
     with _usage_errors(ctx):
         runs.check_settings(settings, n_hidden=len(settings["hidden"]))
-        out = Path(out) if out else runs.default_run_dir()
-        runs.check_run_dir(out, force)
-    dtype = DTYPES[settings["dtype"]]
-    X_train = data.flatten(data.train_x_orig, dtype)
-    X_test = data.flatten(data.test_x_orig, dtype)
-    rates = settings["learning_rates"]
-    all_metrics, folders = [], []
+    data_record = {"name": dataset} | data_options
     try:
         with runs.StagedRunDir(out) as staged, _failures():
-            for rate in rates:
-                network = runs.build_network(
-                    settings, X_train.shape[0], len(data.classes), source, freeze or 0
-                )
-                label = f"lr {rate:g}" if len(rates) > 1 else "training"
-                history = runs.fit_with_progress(
-                    network, X_train, data.train_y, rate, settings, label
-                )
-                run = runs.evaluate_run(rate, network, history, X_train, X_test)
-                metrics = runs.run_metrics(run, data, settings, {"name": dataset} | data_options)
-                runs.record_metadata(network, data, metrics, from_model)
-                folder = staged.staging
-                if len(rates) > 1:
-                    folders.append(runs.run_folder_name(rate))
-                    folder = folder / folders[-1]
-                files = runs.write_run_files(folder, run, data, metrics)
-                all_metrics.append(metrics)
-            if len(rates) > 1:
-                runs.write_comparison(staged.staging, all_metrics, folders)
+            all_metrics, folders, files = runs.train_and_write(
+                staged.staging, data, settings, data_record, source, freeze or 0, from_model
+            )
             staged.commit()
     except KeyboardInterrupt:
         click.echo(f"interrupted: training stopped and nothing was written to {out}", err=True)
@@ -326,7 +307,7 @@ def train(
         raise click.ClickException(
             f"{error.format_message()}\nNothing was written to {out}."
         ) from None
-    if len(rates) > 1:
+    if folders:
         click.echo(comparison_summary(data, all_metrics, out, folders))
     else:
         click.echo(train_summary(data, all_metrics[0], out, files))

@@ -26,6 +26,7 @@ from deepcat.metrics import confusion_matrix
 from deepcat.network import Network
 from deepcat.serialization import atomic_write
 from deepcat.training import build_config
+from deepcat.validation import DTYPES
 
 NETWORK_SETTINGS = ("hidden", "activation", "init", "seed", "dtype")
 FIT_SETTINGS = (
@@ -171,6 +172,55 @@ def build_network(settings, n_x, n_classes, source=None, freeze=0):
     return source.transfer(
         n_L, output=output, freeze=freeze, init=settings["init"], seed=settings["seed"]
     )
+
+
+def train_and_write(folder, data, settings, data_record, source=None, freeze=0, source_path=None):
+    """Train one network per learning rate and write each run's files into ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        The (staged) RUN_DIR. With several learning rates each run gets a subfolder
+        (:func:`run_folder_name`) and ``folder`` gets ``learning_rates.png`` and a
+        comparison ``metrics.json``.
+    data : Dataset
+    settings : dict
+        From :func:`resolve_settings`, checked with :func:`check_settings`.
+    data_record : dict
+        The data set's name and loader options, recorded for ``evaluate``.
+    source, freeze, source_path :
+        Transfer learning: the model to start from, how many layers to freeze, its path.
+
+    Returns
+    -------
+    all_metrics : list of dict
+        :func:`run_metrics` of each run.
+    subfolders : list of str
+        Empty for one learning rate.
+    files : list of str
+        The files of the last run.
+    """
+    dtype = DTYPES[settings["dtype"]]
+    X_train = data.flatten(data.train_x_orig, dtype)
+    X_test = data.flatten(data.test_x_orig, dtype)
+    rates = settings["learning_rates"]
+    all_metrics, subfolders, files = [], [], []
+    for rate in rates:
+        network = build_network(settings, X_train.shape[0], len(data.classes), source, freeze)
+        label = f"lr {rate:g}" if len(rates) > 1 else "training"
+        history = fit_with_progress(network, X_train, data.train_y, rate, settings, label)
+        run = evaluate_run(rate, network, history, X_train, X_test)
+        metrics = run_metrics(run, data, settings, data_record)
+        record_metadata(network, data, metrics, source_path)
+        target = Path(folder)
+        if len(rates) > 1:
+            subfolders.append(run_folder_name(rate))
+            target = target / subfolders[-1]
+        files = write_run_files(target, run, data, metrics)
+        all_metrics.append(metrics)
+    if len(rates) > 1:
+        write_comparison(folder, all_metrics, subfolders)
+    return all_metrics, subfolders, files
 
 
 def planned_iterations(settings, m):
