@@ -434,3 +434,13 @@ def test_ctrl_c_leaves_no_partial_files(tmp_path):
     assert "Traceback" not in stderr
     assert stderr.strip() == "interrupted: training stopped and nothing was written to run"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_predict_with_the_digits_model_reads_dark_ink_on_white(digits_run, tmp_path):
+    # A "1" drawn the way a person writes it: a dark vertical stroke on white paper.
+    pixels = np.full((80, 80), 255, dtype=np.uint8)
+    pixels[8:72, 34:46] = 0
+    Image.fromarray(pixels, "L").save(tmp_path / "one.png")
+    result = deepcat("predict", digits_run[0] / "model.npz", "one.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("one.png: 1 (probability")

@@ -109,3 +109,19 @@ def test_commit_replaces_an_earlier_run_as_a_whole(tmp_path):
         staged.commit()
     assert sorted(p.name for p in target.iterdir()) == ["model.npz"]
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
+    import numpy as np
+
+    from deepcat.network import Network
+    from deepcat.runs import fit_with_progress
+
+    X, Y = tiny_binary
+    settings = resolve_settings("breast-cancer", {"hidden": [3], "iterations": 40})
+    shown = Network([4, 3, 1], seed=2)
+    history = fit_with_progress(shown, X, Y, 0.1, settings, "test")
+    plain = Network([4, 3, 1], seed=2)
+    expected = plain.fit(X, Y, 0.1, **fit_options(settings))
+    assert history.costs == expected.costs
+    np.testing.assert_array_equal(shown.parameters["W1"], plain.parameters["W1"])

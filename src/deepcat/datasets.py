@@ -3,18 +3,16 @@
 :data:`DATASETS` maps each name the command line accepts to a
 :class:`DatasetSource`: the loader, which options it takes, the training
 defaults documented for it, and how its raw pictures relate to 8-bit photos.
-Every loader returns a :class:`deepcat.data.Dataset`.
+Every loader returns a :class:`deepcat.data.Dataset`:
 
-========== ================================================ ==============================
-name       contents                                         split
-========== ================================================ ==============================
-catvnoncat the course's 64x64 RGB pictures (two .h5 files)   the course's 209 / 50
-folder     one subfolder of pictures per class              seeded, by ``test_fraction``
-breast-    scikit-learn's 30 tumour measurements, 2 classes seeded, by ``test_fraction``
-cancer     (standardised with the training split's mean/std)
-digits     scikit-learn's 8x8 handwritten digits, 10        seeded, by ``test_fraction``
-           classes, pixel values 0..16 divided by 16
-========== ================================================ ==============================
+- ``catvnoncat``: the course's 64x64 RGB pictures from its two ``.h5`` files,
+  split 209 / 50 as published.
+- ``folder``: the user's pictures, one subfolder per class, resized to
+  ``image_size``; split by ``test_fraction`` with ``split_seed``.
+- ``breast-cancer``: scikit-learn's 569 tumours of 30 measurements, 2 classes,
+  standardised with the training split's mean and standard deviation.
+- ``digits``: scikit-learn's 1,797 handwritten digits as 8x8 pictures of values
+  0..16, divided by 16; 10 classes.
 """
 
 from __future__ import annotations
