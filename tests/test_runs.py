@@ -125,3 +125,16 @@ def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
     expected = plain.fit(X, Y, 0.1, **fit_options(settings))
     assert history.costs == expected.costs
     np.testing.assert_array_equal(shown.parameters["W1"], plain.parameters["W1"])
+
+
+def test_networks_built_from_settings():
+    from deepcat.runs import build_network
+
+    logistic = build_network(resolve_settings("breast-cancer", {"hidden": []}), 30, 2)
+    assert logistic.layer_dims == [30, 1] and logistic.output == "sigmoid"
+    digits = build_network(resolve_settings("digits", {}), 64, 10)
+    assert digits.layer_dims == [64, 64, 10] and digits.output == "softmax"
+    with pytest.raises(
+        ValueError, match="n_x = 64 inputs per example, but this data set has n_x = 30"
+    ):
+        build_network(resolve_settings("breast-cancer", {}), 30, 2, source=digits)
