@@ -50,6 +50,18 @@ def test_save_leaves_no_temporary_files(tmp_path, trained):
     assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
 
 
+def test_saved_file_follows_the_umask(tmp_path, trained):
+    import os
+
+    path = tmp_path / "model.npz"
+    old = os.umask(0o022)
+    try:
+        trained.save(path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"no model file at .*absent.npz"):
         Network.load(tmp_path / "absent.npz")
