@@ -229,7 +229,9 @@ def network_settings(
     return settings
 
 
-def cross_validate(X, Y, params=None, *, cv=5, random_state=0, n_jobs=None) -> CVResult:
+def cross_validate(
+    X, Y, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None
+) -> CVResult:
     """K-fold cross-validated accuracy of one network setting.
 
     Parameters
@@ -248,15 +250,22 @@ def cross_validate(X, Y, params=None, *, cv=5, random_state=0, n_jobs=None) -> C
         every network.
     n_jobs : int or None, default None
         Folds trained at once, as in joblib: None means 1, -1 every core.
+    progress : callable, optional
+        Called as ``progress(done, total)`` each time one of the ``total`` fits
+        finishes, in the order they finish (to move a progress bar).
 
     Returns
     -------
     CVResult
     """
-    return grid_search(X, Y, {}, params, cv=cv, random_state=random_state, n_jobs=n_jobs).best
+    return grid_search(
+        X, Y, {}, params, cv=cv, random_state=random_state, n_jobs=n_jobs, progress=progress
+    ).best
 
 
-def grid_search(X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None) -> SearchResults:
+def grid_search(
+    X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None
+) -> SearchResults:
     """Cross-validate every combination of the settings in ``grid``, ranked by accuracy.
 
     Parameters
@@ -269,7 +278,7 @@ def grid_search(X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None) -
         [1.0, 0.8], "batch_size": [32, None]}``; every combination is tried.
     params : dict, optional
         Settings shared by every combination; the grid's values replace them.
-    cv, random_state, n_jobs :
+    cv, random_state, n_jobs, progress :
         As in :func:`cross_validate`. The ``len(combinations) * cv`` fits are
         spread over ``n_jobs`` processes; the results do not depend on ``n_jobs``.
 
@@ -290,10 +299,17 @@ def grid_search(X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None) -
         for index, params in enumerate(candidates)
         for train, test in folds
     ]
-    outcomes = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_and_score)(params, X[train], y[train], X[test], y[test])
-        for _, params, train, test in tasks
+    # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
+    # its task's position, so the table does not depend on the finishing order.
+    finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_fit_and_score_at)(position, params, X[train], y[train], X[test], y[test])
+        for position, (_, params, train, test) in enumerate(tasks)
     )
+    outcomes = [None] * len(tasks)
+    for done, (position, outcome) in enumerate(finished, start=1):
+        outcomes[position] = outcome
+        if progress is not None:
+            progress(done, len(tasks))
     results = []
     for index, params in enumerate(candidates):
         mine = outcomes[index * cv : (index + 1) * cv]
@@ -328,6 +344,11 @@ def read_csv(path) -> list[dict]:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _fit_and_score_at(position, params, X_train, y_train, X_test, y_test):
+    """``(position, _fit_and_score(...))``: the task's place travels with its outcome."""
+    return position, _fit_and_score(params, X_train, y_train, X_test, y_test)
 
 
 def _fit_and_score(params, X_train, y_train, X_test, y_test):
