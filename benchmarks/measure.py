@@ -84,6 +84,29 @@ def _status_kib(field):
     return None
 
 
+def return_freed_memory_to_the_system():
+    """Make glibc give every freed block of 128 KiB or more back to the system at once.
+
+    By default glibc raises its mmap threshold after large frees and keeps later freed blocks
+    for reuse; a trainer run after making the data would then reuse those pages and its peak
+    resident size would hide part of its memory. Called first thing in each child process.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        return bool(libc.mallopt(m_mmap_threshold, 128 * 1024)) and bool(
+            libc.mallopt(m_trim_threshold, 128 * 1024)
+        )
+    except (OSError, AttributeError):
+        return False
+
+
 def start_peak_rss():
     """Reset the peak-RSS mark if the kernel allows it; return the RSS now, in bytes."""
     try:
@@ -105,9 +128,9 @@ def peak_rss():
     return peak * 1024
 
 
-def in_child(script, arguments, timeout=1800):
-    """Run ``python script --child ARGUMENTS`` and return the JSON object it prints last."""
-    command = [sys.executable, str(script), "--child", *arguments]
+def in_child(script, arguments, flags=(), timeout=1800):
+    """Run ``python script FLAGS --child ARGUMENTS``; return the JSON object it prints last."""
+    command = [sys.executable, str(script), *flags, "--child", *arguments]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         name = " ".join(arguments)

@@ -119,9 +119,10 @@ def _first_layer_flops(method, network, X, config):
 
 
 class DenseInput:
-    """Layer 1 as the seeds write it: ``Z[1] = W[1] A[0] + b[1]``, ``dW[1] = dZ[1] A[0]ᵀ / m``.
+    """Layer 1 as the seeds write it: ``Z[1] = W[1] A[0] + b[1]``, ``dW[1] = dZ[1] A[0]ᵀ``.
 
-    Parameters as for :class:`deepcat.gram.GramInput`.
+    Parameters as for :class:`deepcat.gram.GramInput`. ``W[1]`` is trained with the other
+    parameters, in the flat vector of :class:`FlatParameters`.
     """
 
     def __init__(self, X, parameters, dtype, config, batch_size):
@@ -140,11 +141,9 @@ class DenseInput:
         """``||W[1]||_F²``."""
         return float(np.vdot(self.W, self.W))
 
-    def update(self, dZ, batch, count, learning_rate, lambd, updates, grad, scratch):
-        """Compute ``dW[1]`` into ``grad`` and apply the optimizer's step to ``W[1]``."""
-        dW = _view(grad, self.W.shape)
-        _weight_gradient(dZ, self.A0, self.W, count, lambd, dW, _view(scratch, self.W.shape))
-        updates.apply("dW1", self.W, dW, learning_rate, _view(scratch, self.W.shape))
+    def backward(self, dZ, batch, count, learning_rate, lambd, dW):
+        """``dZ[1] A[0]ᵀ`` into ``dW`` (the ``1/m`` is applied with the other gradients)."""
+        np.matmul(dZ, self.A0.T, out=dW)
 
     def sync(self):
         """Nothing to do: ``W[1]`` is updated in place."""
@@ -153,11 +152,62 @@ class DenseInput:
 FIRST_LAYERS = {"dense": DenseInput, "gram": GramInput}
 
 
+class FlatParameters:
+    """Parameters copied into one flat vector for the length of a ``fit``.
+
+    The optimizer then updates every trainable parameter with one call per operation instead
+    of one per array. While it lasts, ``network.parameters`` maps each name to a view into the
+    vector, so the dict stays live; :meth:`release` copies the values back into the original
+    arrays and puts those back in the dict, so callers holding them see the trained values.
+
+    Parameters
+    ----------
+    parameters : dict
+        ``network.parameters``, rebound in place.
+    keys : list of str
+        The names to move, in order (``"W1", "b1", "W2", ...``).
+    dtype : NumPy float type
+    """
+
+    def __init__(self, parameters, keys, dtype):
+        self.parameters = parameters
+        self.originals = {key: parameters[key] for key in keys}
+        self.offsets = {}
+        total = 0
+        for key in keys:
+            self.offsets[key] = total
+            total += parameters[key].size
+        self.values = np.empty(total, dtype)
+        self.views = {}
+        for key in keys:
+            view = self._view(self.values, key)
+            view[...] = self.originals[key]
+            self.views[key] = view
+        parameters.update(self.views)
+
+    def _view(self, vector, key):
+        first = self.offsets[key]
+        shape = self.originals[key].shape
+        return vector[first : first + math.prod(shape)].reshape(shape)
+
+    def views_into(self, vector):
+        """``{key: view}`` of another vector laid out like :attr:`values` (e.g. gradients)."""
+        return {key: self._view(vector, key) for key in self.offsets}
+
+    def release(self):
+        """Copy the values into the original arrays and put those back in the dict."""
+        for key, original in self.originals.items():
+            original[...] = self.views[key]
+            self.parameters[key] = original
+
+
 class FastNetwork:
     """Forward and backward passes over buffers allocated once, for one ``fit``.
 
     Layer 1 is delegated to a :data:`FIRST_LAYERS` object; layers 2..L are computed as in
-    :mod:`deepcat.propagation`, with the same operations in the same order.
+    :mod:`deepcat.propagation`, with the same operations in the same order. Gradients are
+    written into one flat vector laid out like :class:`FlatParameters`, and the optimizer steps
+    all trainable parameters at once.
 
     Parameters
     ----------
@@ -173,26 +223,35 @@ class FastNetwork:
         self.dims, self.L = dims, L
         self.lowest_trainable = network.frozen + 1
         self.lambd = config.lambd
+        keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+        if method == "gram":
+            keys.remove("W1")  # trained through the Gram matrix, see deepcat.gram
+        self.flat = FlatParameters(network.parameters, keys, dtype)
         self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)
         self.updates = IN_PLACE_UPDATES[type(config.optimizer)](config.optimizer)
         self.loss = get_loss(network.activations[-1])
         self.output = get_activation(network.activations[-1])
         self.hidden = [None] + network.activations[:-1]
-        # The live arrays: fit never rebinds them, it writes into them.
         self.W = [None] + [network.parameters[f"W{l}"] for l in range(1, L + 1)]
         self.b = [None] + [network.parameters[f"b{l}"] for l in range(1, L + 1)]
+        # Gradients laid out like the parameters; the trainable ones are a tail of the vector.
+        self.grad = np.empty_like(self.flat.values)
+        self.scratch = np.empty_like(self.flat.values)
+        gradients = self.flat.views_into(self.grad)
+        self.dW = [None] + [gradients.get(f"W{l}") for l in range(1, L + 1)]
+        self.db = [None] + [gradients[f"b{l}"] for l in range(1, L + 1)]
+        self.W_scratch = self.flat.views_into(self.scratch)
+        self.first_trainable = self.flat.offsets[
+            f"b{self.lowest_trainable}"
+            if self.lowest_trainable == 1 and method == "gram"
+            else f"W{self.lowest_trainable}"
+        ]
         # Flat buffers, viewed as (n_l, m_batch) for each batch size (the last batch may be
-        # smaller), and one gradient and one scratch buffer shared by all layers.
+        # smaller).
         self.Z_buffers = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:]]
         self.A_buffers = [None] + [np.empty(n * batch_size, dtype) for n in dims[1:-1]]
         widest = max(dims[1:-1], default=1) * batch_size
         self.dA_buffers = [np.empty(widest, dtype), np.empty(widest, dtype)]
-        largest = max(dims[l] * dims[l - 1] for l in range(1, L + 1))
-        self.grad = np.empty(largest, dtype)
-        self.scratch = np.empty(largest, dtype)
-        self.dW = [None] + [_view(self.grad, W.shape) for W in self.W[1:]]
-        self.W_scratch = [None] + [_view(self.scratch, W.shape) for W in self.W[1:]]
-        self.b_scratch = [None] + [_view(self.scratch, b.shape) for b in self.b[1:]]
         self.layouts = {}
         self.AL = None
 
@@ -225,39 +284,47 @@ class FastNetwork:
         return cost
 
     def step(self, batch, Y, learning_rate):
-        """Backward pass after :meth:`cost`, updating each trainable layer in place."""
+        """Backward pass after :meth:`cost`, then one optimizer step for all trainable layers.
+
+        As :func:`deepcat.propagation.model_backward`: ``dZ[L] = AL - Y``,
+        ``dW = dZ A_prevᵀ / m``, ``db = sum(dZ) / m``, then ``+ (lambd / m) W``; no ``dA``
+        below the lowest trainable layer.
+        """
         count = Y.shape[1]
         Z, A, dA = self._layout(count)
-        self.updates.begin_step()
+        lowest = self.lowest_trainable
         dZ = self.AL - Y
-        for l in range(self.L, 1, -1):
-            if l < self.lowest_trainable:
-                return
-            below_trainable = l - 1 >= self.lowest_trainable
-            if below_trainable:
-                # From W[l] before its update, as backpropagation requires.
-                np.matmul(self.W[l].T, dZ, out=dA[l - 1])
-            self._update(l, dZ, A[l - 1], count, learning_rate)
-            if not below_trainable:
-                return
-            dZ = _multiply_derivative(self.hidden[l - 1], dA[l - 1], Z[l - 1])
-        self.first.update(
-            dZ, batch, count, learning_rate, self.lambd, self.updates, self.grad, self.scratch
+        for l in range(self.L, lowest - 1, -1):
+            if l > 1:
+                # dA[l-1] from W[l] before any update, as backpropagation requires.
+                if l > lowest:
+                    np.matmul(self.W[l].T, dZ, out=dA[l - 1])
+                np.matmul(dZ, A[l - 1].T, out=self.dW[l])
+            else:
+                self.first.backward(dZ, batch, count, learning_rate, self.lambd, self.dW[1])
+            np.add.reduce(dZ, axis=1, keepdims=True, out=self.db[l])
+            if l > lowest:
+                dZ = _multiply_derivative(self.hidden[l - 1], dA[l - 1], Z[l - 1])
+        first = self.first_trainable
+        gradient = self.grad[first:]
+        gradient /= count
+        if self.lambd:
+            for l in range(lowest, self.L + 1):
+                if self.dW[l] is not None:
+                    np.multiply(self.W[l], self.lambd / count, out=self.W_scratch[f"W{l}"])
+                    self.dW[l] += self.W_scratch[f"W{l}"]
+        self.updates.begin_step()
+        self.updates.apply(
+            "parameters", self.flat.values[first:], gradient, learning_rate, self.scratch[first:]
         )
-        db = dZ.sum(axis=1, keepdims=True) / count
-        self.updates.apply("db1", self.b[1], db, learning_rate, self.b_scratch[1])
-
-    def _update(self, l, dZ, A_prev, count, learning_rate):
-        """Gradients of layer ``l >= 2`` and its optimizer step."""
-        W, dW = self.W[l], self.dW[l]
-        _weight_gradient(dZ, A_prev, W, count, self.lambd, dW, self.W_scratch[l])
-        db = dZ.sum(axis=1, keepdims=True) / count
-        self.updates.apply(f"dW{l}", W, dW, learning_rate, self.W_scratch[l])
-        self.updates.apply(f"db{l}", self.b[l], db, learning_rate, self.b_scratch[l])
 
     def sync(self):
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
         self.first.sync()
+
+    def release(self):
+        """Give ``network.parameters`` its original arrays back, holding the current values."""
+        self.flat.release()
 
 
 def train_fast(network, X, Y, config, validation, callback, method):
@@ -273,16 +340,28 @@ def train_fast(network, X, Y, config, validation, callback, method):
     """
     start = time.perf_counter()
     parameters = network.parameters
-    schedule = get_schedule(config.decay)
-    rng = network.rng
     m = X.shape[1]
     batch_size = min(config.batch_size or m, m)
+    before_fit = {key: value.copy() for key, value in parameters.items()}
+    fast = FastNetwork(network, X, config, method, batch_size)
+    try:
+        history = _loop(network, Y, config, validation, callback, fast, before_fit, batch_size)
+    finally:
+        fast.release()
+    history.method = method
+    history.fit_seconds = time.perf_counter() - start
+    return history
+
+
+def _loop(network, Y, config, validation, callback, fast, before_fit, batch_size):
+    """The plain loop's sequence of batches, records and checks, over ``fast``'s passes."""
+    parameters = network.parameters
+    schedule = get_schedule(config.decay)
+    rng = network.rng
+    m = Y.shape[1]
     full_batch = batch_size == m
     total = config.iterations or config.epochs * math.ceil(m / batch_size)
-    fast = FastNetwork(network, X, config, method, batch_size)
-
-    history = History(method=method)
-    before_fit = {key: value.copy() for key, value in parameters.items()}
+    history = History()
     best = _EarlyStopping(config.patience) if validation is not None else None
 
     def record(iteration, cost):
@@ -336,23 +415,12 @@ def train_fast(network, X, Y, config, validation, callback, method):
             parameters[key][...] = value
         history.best_iteration = best.best_iteration
         history.stopped_early = stop
-    history.fit_seconds = time.perf_counter() - start
     return history
 
 
 def _view(buffer, shape):
     """The first elements of the flat ``buffer`` as a C-contiguous array of ``shape``."""
     return buffer[: math.prod(shape)].reshape(shape)
-
-
-def _weight_gradient(dZ, A_prev, W, count, lambd, out, scratch):
-    """``dW = dZ A_prevᵀ / m (+ (lambd / m) W)`` into ``out``, as :func:`model_backward` does."""
-    np.matmul(dZ, A_prev.T, out=out)
-    out /= count
-    if lambd:
-        np.multiply(W, lambd / count, out=scratch)
-        out += scratch
-    return out
 
 
 def _activate(name, Z, out):

@@ -97,8 +97,11 @@ class GramInput:
         cross = float(np.vdot(self.P, self.C))
         return self.s * self.s * self.W_init_square + 2.0 * self.s * cross + self.CG_dot_C
 
-    def update(self, dZ, batch, count, learning_rate, lambd, updates, grad, scratch):
-        """Apply one step for ``dZ[1]`` ``(n_1, count)`` of the examples ``batch``."""
+    def backward(self, dZ, batch, count, learning_rate, lambd, dW=None):
+        """Apply one step for ``dZ[1]`` ``(n_1, count)`` of the examples ``batch``.
+
+        ``W[1]`` itself is not touched (``dW`` is unused): the step goes into ``(s, C)``.
+        """
         self.s = self.rule.step(self, dZ, batch, count, learning_rate, lambd)
 
     def sync(self):

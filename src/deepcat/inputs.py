@@ -34,10 +34,8 @@ def scale_inputs(X, input_scale, dtype, out=None):
     """
     if input_scale is None:
         return X
-    result = np.empty(X.shape, dtype) if out is None else out
-    result[...] = X
-    result /= dtype(input_scale)
-    return result
+    # dtype= makes the ufunc cast X to dtype first, as astype does, then divide in dtype.
+    return np.divide(X, dtype(input_scale), out=out, dtype=dtype)
 
 
 def float_feature_chunks(X, input_scale, dtype):
