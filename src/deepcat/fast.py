@@ -322,6 +322,17 @@ class FastNetwork:
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
         self.first.sync()
 
+    def values_before_fit(self):
+        """Every parameter's value before training, without copying any of them again.
+
+        The original arrays are left untouched until :meth:`release`, and the Gram path
+        keeps ``W[1]``'s initial value anyway.
+        """
+        before = dict(self.flat.originals)
+        if "W1" not in before:
+            before["W1"] = self.first.W_init
+        return before
+
     def release(self):
         """Give ``network.parameters`` its original arrays back, holding the current values."""
         self.flat.release()
@@ -339,11 +350,10 @@ def train_fast(network, X, Y, config, validation, callback, method):
         With ``method`` set.
     """
     start = time.perf_counter()
-    parameters = network.parameters
     m = X.shape[1]
     batch_size = min(config.batch_size or m, m)
-    before_fit = {key: value.copy() for key, value in parameters.items()}
     fast = FastNetwork(network, X, config, method, batch_size)
+    before_fit = fast.values_before_fit()
     try:
         history = _loop(network, Y, config, validation, callback, fast, before_fit, batch_size)
     finally:
