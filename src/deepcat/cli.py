@@ -1,9 +1,9 @@
-"""The ``deepcat`` command: ``train``, ``evaluate``, ``predict`` and ``inspect``.
+"""The ``deepcat`` command: ``train``, ``tune``, ``evaluate``, ``predict`` and ``inspect``.
 
 Built on click. Each subcommand is one function that reads its options and
-calls the library (:mod:`deepcat.runs`, :mod:`deepcat.datasets`,
-:mod:`deepcat.reports`); the option groups are decorators so that a new
-subcommand (``deepcat tune``) can reuse them.
+calls the library (:mod:`deepcat.runs`, :mod:`deepcat.tuning`,
+:mod:`deepcat.datasets`, :mod:`deepcat.reports`); the option groups are
+decorators shared by ``train`` and ``tune``.
 
 Exit status: 0 on success, 1 when the work failed (missing or broken files, a
 diverging run, a picture that cannot be read), 2 for a usage error (a bad
@@ -63,7 +63,32 @@ class NumberList(click.ParamType):
 HIDDEN = NumberList(int, "hidden layer sizes >= 1 (or 'none')", lambda n: n >= 1, True)
 RATES = NumberList(float, "learning rates > 0", lambda r: r > 0)
 KEEP_PROBS = NumberList(float, "keep probabilities in (0, 1]", lambda p: 0 < p <= 1)
+LAMBDS = NumberList(float, "L2 strengths lambd >= 0", lambda x: x >= 0)
+BATCH_SIZES = NumberList(int, "mini-batch sizes >= 1", lambda n: n >= 1)
 UNIT_BETA = click.FloatRange(0, 1, max_open=True)
+
+
+class Processes(click.ParamType):
+    """joblib's ``n_jobs``: a number of processes >= 1, or -1 for one per core."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not (number == -1 or number >= 1):
+            self.fail(
+                f"expected a number of processes >= 1, or -1 for every core; got {value}",
+                param,
+                ctx,
+            )
+        return number
+
+
+GRID_OPTIONS = ("learning_rate", "hidden", "lambd", "keep_prob", "batch_size")
+"""The options ``deepcat tune`` takes as lists of values to try."""
 
 
 def dataset_options(command):
@@ -104,107 +129,180 @@ def dataset_options(command):
     return command
 
 
-def network_options(command):
-    """``--hidden``, ``--activation``, ``--init``, ``--seed``, ``--dtype``."""
-    options = [
-        click.option(
+def network_options(command, skip=()):
+    """``--hidden``, ``--activation``, ``--init``, ``--seed``, ``--dtype``.
+
+    ``skip`` names the options to leave out (``deepcat tune`` takes ``--hidden`` as a grid).
+    """
+    options = {
+        "hidden": click.option(
             "--hidden",
             type=HIDDEN,
             help="Hidden layer sizes, e.g. 20,7,5 ('none' for no hidden layer); input and "
             "output sizes come from the data. Default: see the data sets below.",
         ),
-        click.option(
+        "activation": click.option(
             "--activation",
             type=click.Choice(HIDDEN_ACTIVATIONS),
             help="Hidden-layer activation. [default: relu]",
         ),
-        click.option(
+        "init": click.option(
             "--init",
             type=click.Choice(list(INITIALIZERS)),
             help="Weight initialization; lecun is the course's. [default: lecun]",
         ),
-        click.option(
+        "seed": click.option(
             "--seed",
             type=click.IntRange(min=0),
             help="Seed of the initial weights, shuffling and dropout. [default: 1]",
         ),
-        click.option(
+        "dtype": click.option(
             "--dtype",
             type=click.Choice(list(DTYPES)),
             help="Floating-point type of parameters and data. [default: float64]",
         ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    }
+    return _apply(options, command, skip)
 
 
-def training_options(command):
-    """Every training option of :meth:`deepcat.Network.fit`."""
-    options = [
-        click.option(
+def training_options(command, skip=()):
+    """Every training option of :meth:`deepcat.Network.fit` (but those in ``skip``)."""
+    options = {
+        "learning_rate": click.option(
             "--learning-rate",
             type=RATES,
             help="Learning rate alpha; several, e.g. 0.0075,0.003,0.001, train one model each "
             "and compare their cost curves on one figure.",
         ),
-        click.option("--iterations", type=click.IntRange(min=1), help="Parameter updates."),
-        click.option(
+        "iterations": click.option(
+            "--iterations", type=click.IntRange(min=1), help="Parameter updates."
+        ),
+        "epochs": click.option(
             "--epochs", type=click.IntRange(min=1), help="Passes over the data (or --iterations)."
         ),
-        click.option(
+        "batch_size": click.option(
             "--batch-size",
             type=click.IntRange(min=1),
             help="Mini-batch size, reshuffled every epoch. [default: the whole training set]",
         ),
-        click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), help="[default: gd]"),
-        click.option("--beta", type=UNIT_BETA, help="Momentum / RMSprop coefficient in [0, 1)."),
-        click.option("--beta1", type=UNIT_BETA, help="Adam's first-moment coefficient."),
-        click.option("--beta2", type=UNIT_BETA, help="Adam's second-moment coefficient."),
-        click.option(
+        "optimizer": click.option(
+            "--optimizer", type=click.Choice(list(OPTIMIZERS)), help="[default: gd]"
+        ),
+        "beta": click.option(
+            "--beta", type=UNIT_BETA, help="Momentum / RMSprop coefficient in [0, 1)."
+        ),
+        "beta1": click.option("--beta1", type=UNIT_BETA, help="Adam's first-moment coefficient."),
+        "beta2": click.option("--beta2", type=UNIT_BETA, help="Adam's second-moment coefficient."),
+        "epsilon": click.option(
             "--epsilon",
             type=click.FloatRange(0, min_open=True),
             help="RMSprop / Adam denominator guard.",
         ),
-        click.option(
+        "decay": click.option(
             "--decay",
             type=click.Choice([name for name in SCHEDULES if name != "constant"]),
             help="Learning-rate decay over epochs. [default: none]",
         ),
-        click.option("--decay-rate", type=click.FloatRange(min=0), help="[default: 1.0]"),
-        click.option(
+        "decay_rate": click.option(
+            "--decay-rate", type=click.FloatRange(min=0), help="[default: 1.0]"
+        ),
+        "decay_every": click.option(
             "--decay-every",
             type=click.FloatRange(0, min_open=True),
             help="Epochs per decay step. [default: 1]",
         ),
-        click.option(
+        "lambd": click.option(
             "--lambd", type=click.FloatRange(min=0), help="L2 regularization. [default: 0]"
         ),
-        click.option(
+        "keep_prob": click.option(
             "--keep-prob",
             type=KEEP_PROBS,
             help="Dropout keep probability on hidden layers: one value or one per hidden layer.",
         ),
-        click.option(
+        "validation_fraction": click.option(
             "--validation-fraction",
             type=click.FloatRange(0, 1, min_open=True, max_open=True),
             help="Hold out this share of the training set to report validation cost.",
         ),
-        click.option(
+        "patience": click.option(
             "--patience",
             type=click.IntRange(min=1),
             help="Early stopping after this many recorded costs without a better validation "
             "cost (needs --validation-fraction).",
         ),
-        click.option(
+        "record_every": click.option(
             "--record-every",
             type=click.IntRange(min=1),
             help="Record the cost every N iterations (full batch). [default: 100]",
         ),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    }
+    return _apply(options, command, skip)
+
+
+def _apply(options, command, skip=()):
+    """Decorate ``command`` with ``options`` (name to click option) but those in ``skip``,
+    in the order given."""
+    for name, option in reversed(options.items()):
+        if name not in skip:
+            command = option(command)
     return command
+
+
+def n_jobs_option(command):
+    """``--n-jobs``: how many processes train the folds."""
+    return click.option(
+        "--n-jobs",
+        type=Processes(),
+        default=-1,
+        show_default=True,
+        help="Processes that train cross-validation folds at once; -1: one per core.",
+    )(command)
+
+
+def grid_options(command):
+    """The values ``deepcat tune`` tries, and its ``--cv``, ``--n-jobs``, ``--out``, ``--force``."""
+    options = {
+        "learning_rate": click.option(
+            "--learning-rate",
+            type=RATES,
+            help="Learning rates to try, e.g. 0.01,0.003,0.001.",
+        ),
+        "hidden": click.option(
+            "--hidden",
+            type=HIDDEN,
+            multiple=True,
+            help="Hidden layer sizes of one network to try, e.g. 20,7,5 ('none' for no hidden "
+            "layer); repeat the option for each: --hidden 20,7,5 --hidden 64 --hidden none.",
+        ),
+        "lambd": click.option("--lambd", type=LAMBDS, help="L2 strengths to try, e.g. 0,0.1,1."),
+        "keep_prob": click.option(
+            "--keep-prob",
+            type=KEEP_PROBS,
+            help="Dropout keep probabilities to try, e.g. 1,0.8; each applies to every hidden "
+            "layer.",
+        ),
+        "batch_size": click.option(
+            "--batch-size",
+            type=BATCH_SIZES,
+            help="Mini-batch sizes to try, e.g. 32,128 (the training set size for full batch).",
+        ),
+        "cv": click.option(
+            "--cv",
+            type=click.IntRange(min=2),
+            default=5,
+            show_default=True,
+            metavar="K",
+            help="Folds of the stratified K-fold cross-validation.",
+        ),
+        "n_jobs": n_jobs_option,
+        "out": click.option(
+            "--out",
+            metavar="CSV",
+            help="File for the ranked table. [default: runs/tune-<time>.csv]",
+        ),
+        "force": click.option("--force", is_flag=True, help="Replace an existing CSV file."),
+    }
+    return _apply(options, command)
 
 
 def _datasets_epilog():
@@ -246,6 +344,15 @@ def cli():
     type=click.IntRange(min=0),
     help="With --from: how many of the kept layers stay unchanged. [default: 0]",
 )
+@click.option(
+    "--cv",
+    type=click.IntRange(min=2),
+    metavar="K",
+    help="First estimate the accuracy of these settings by stratified K-fold "
+    "cross-validation on the training split and print its mean and spread, then train on the "
+    "whole training split as usual. [default: no cross-validation]",
+)
+@n_jobs_option
 @click.option("--out", metavar="RUN_DIR", help="Folder for the run's files. [default: runs/<time>]")
 @click.option("--force", is_flag=True, help="Replace the files of an existing RUN_DIR.")
 @click.pass_context
@@ -258,17 +365,27 @@ def train(
     image_size,
     from_model,
     freeze,
+    cv,
+    n_jobs,
     out,
     force,
     **given,
 ):
-    """Train a network and write model.npz, metrics.json, cost.png (and mislabeled.png)."""
+    """Train a network and write model.npz, metrics.json, cost.png (and mislabeled.png).
+
+    With --cv K, the K-fold accuracy (folds of the training split; the test split is
+    not used) is printed first and recorded in metrics.json.
+    """
     from deepcat import runs
     from deepcat.datasets import default_dataset, load_dataset
     from deepcat.network import Network
     from deepcat.reports import comparison_summary, train_summary
 
     _check_transfer_options(ctx, from_model, freeze, given)
+    if cv is not None and from_model is not None:
+        raise click.UsageError(
+            "--cv cannot be combined with --from: cross-validation trains new networks", ctx
+        )
     out = Path(out) if out else runs.default_run_dir()
     with _usage_errors(ctx):
         runs.check_run_dir(out, force)
@@ -293,11 +410,19 @@ def train(
         settings["dtype"] = source.dtype.__name__
     with _usage_errors(ctx):
         runs.check_settings(settings, n_hidden=len(settings["hidden"]))
+    cv_results = _cross_validate(ctx, data, settings, cv, n_jobs, out) if cv else None
     data_record = {"name": dataset} | data_options
     try:
         with runs.StagedRunDir(out) as staged, _failures():
             all_metrics, folders, files = runs.train_and_write(
-                staged.staging, data, settings, data_record, source, freeze or 0, from_model
+                staged.staging,
+                data,
+                settings,
+                data_record,
+                source,
+                freeze or 0,
+                from_model,
+                cv_results=cv_results,
             )
             staged.commit()
     except KeyboardInterrupt:
@@ -311,6 +436,134 @@ def train(
         click.echo(comparison_summary(data, all_metrics, out, folders))
     else:
         click.echo(train_summary(data, all_metrics[0], out, files))
+
+
+def _cross_validate(ctx, data, settings, cv, n_jobs, out):
+    """``train --cv``: print and return the K-fold results of each learning rate."""
+    from deepcat import tuning
+    from deepcat.reports import cv_summary
+
+    with _usage_errors(ctx):
+        tuning.check_cv(data, cv)
+    try:
+        with _failures():
+            results = tuning.cross_validate_rates(data, settings, cv, n_jobs)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: nothing was written to {out}", err=True)
+        raise click.exceptions.Exit(INTERRUPTED) from None
+    click.echo(cv_summary(results, settings["learning_rates"], data.train_y.size))
+    return results
+
+
+def _network_base_options(command):
+    return network_options(command, skip=GRID_OPTIONS)
+
+
+def _training_base_options(command):
+    return training_options(command, skip=GRID_OPTIONS)
+
+
+@cli.command(
+    epilog="\b\nExample, 3 x 2 x 2 = 12 settings of 5 folds each:\n"
+    "  deepcat tune --dataset digits --learning-rate 0.01,0.003,0.001 --hidden 64 "
+    "--hidden 32,16 --lambd 0,0.5\n\n" + _datasets_epilog()
+)
+@dataset_options
+@grid_options
+@_network_base_options
+@_training_base_options
+@click.pass_context
+def tune(
+    ctx,
+    dataset,
+    data_dir,
+    test_fraction,
+    split_seed,
+    image_size,
+    cv,
+    n_jobs,
+    out,
+    force,
+    **given,
+):
+    """Cross-validate a grid of settings and print them ranked by mean accuracy.
+
+    Every combination of the values given to --learning-rate, --hidden, --lambd,
+    --keep-prob and --batch-size is trained on K stratified folds of the training
+    split (the test split is not used) and scored on the held-out fold. A grid
+    option left out keeps its single base value; the other options set the base
+    settings, with the same defaults as train. The ranked table (mean and standard
+    deviation of the fold accuracies, and each fold's accuracy) is also written as
+    CSV. The folds are seeded, so the same command gives the same table.
+    """
+    from deepcat import runs, tuning
+    from deepcat.datasets import default_dataset, load_dataset
+    from deepcat.reports import tune_plan, tune_table
+
+    out = Path(out) if out else tuning.default_table_path()
+    with _usage_errors(ctx):
+        tuning.check_table_path(out, force)
+    grid_given = {name: given.pop(name) for name in GRID_OPTIONS}
+    grid_given["hidden"] = list(grid_given["hidden"])
+    with _failures():
+        if dataset is None:
+            dataset, reason = default_dataset(data_dir)
+            click.echo(f"data set: {dataset}, because {reason}")
+        else:
+            click.echo(f"data set: {dataset}")
+        data_options = _data_options(
+            dataset,
+            data_dir=data_dir,
+            test_fraction=test_fraction,
+            split_seed=split_seed,
+            image_size=image_size,
+        )
+    settings = runs.resolve_settings(dataset, given)
+    grid = tuning.grid_values(settings, grid_given)
+    with _usage_errors(ctx):
+        tuning.check_grid(settings, grid)
+    with _failures():
+        data = load_dataset(dataset, **data_options)
+    with _usage_errors(ctx):
+        tuning.check_cv(data, cv)
+    base = {
+        key: settings.get(key)
+        for key in (*runs.NETWORK_SETTINGS, *runs.FIT_SETTINGS)
+        if key not in GRID_OPTIONS
+    }
+    n_settings = math.prod(len(values) for values in grid.values())
+    click.echo(tune_plan(data, base, n_settings, cv, tuning.processes(n_jobs, n_settings * cv)))
+    try:
+        with _failures():
+            results = tuning.search(
+                tuning.training_inputs(data, settings),
+                data.train_y,
+                grid,
+                tuning.estimator_settings(settings, grid["learning_rate"][0]),
+                cv,
+                n_jobs,
+                "tune",
+            )
+            results.to_csv(out)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: nothing was written to {out}", err=True)
+        raise click.exceptions.Exit(INTERRUPTED) from None
+    click.echo()
+    click.echo(tune_table(results))
+    click.echo()
+    if results.best.error is None:
+        typed = {
+            "data_dir": data_dir,
+            "test_fraction": test_fraction,
+            "split_seed": split_seed,
+            "image_size": image_size,
+        } | given
+        searched = [name for name, values in grid_given.items() if values]
+        command = tuning.train_command(dataset, typed, results.best.params, searched)
+        click.echo(f"train the best setting: {command}")
+    else:
+        click.echo("no setting trained without diverging; see the note column")
+    click.echo(f"table written to {out}")
 
 
 @cli.command()

@@ -202,3 +202,98 @@ def _accuracy_text(metrics, split):
 def _early_stopping_text(metrics):
     stopped = "stopped early" if metrics.get("stopped_early") else "ran to the end"
     return f"{stopped}; kept the parameters of iteration {metrics['best_iteration']}"
+
+
+# -- model selection (``train --cv``, ``tune``) ------------------------------------------------
+
+TUNE_COLUMNS = {
+    "learning_rate": "learning rate",
+    "hidden_layer_sizes": "hidden",
+    "lambd": "lambd",
+    "keep_prob": "keep prob",
+    "batch_size": "batch size",
+}
+"""Column titles of the settings in the ``deepcat tune`` table, by estimator setting."""
+
+
+def cv_summary(results, rates, m_train):
+    """What ``deepcat train --cv K`` found before training: one line per learning rate.
+
+    Parameters
+    ----------
+    results : list of CVResult
+        One per learning rate, in the order of ``rates``.
+    rates : list of float
+    m_train : int
+        Examples in the training split, which the folds divide.
+    """
+    head = f"cross-validation on the {m_train} training examples"
+    if len(results) == 1:
+        return f"{head}: {results[0].summary()}"
+    lines = [f"{head}:"]
+    lines.extend(
+        f"  learning rate {rate:g}: {result.summary()}"
+        for rate, result in zip(rates, results, strict=True)
+    )
+    return "\n".join(lines)
+
+
+def tune_plan(dataset, base, n_settings, cv, n_processes):
+    """The lines ``deepcat tune`` prints before it starts: the data, base settings and work.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    base : dict
+        Setting name to value, for the settings the grid does not vary.
+    n_settings, cv, n_processes : int
+    """
+    from deepcat.tuning import option_text
+
+    settings = " ".join(
+        f"--{name.replace('_', '-')} {option_text(value)}"
+        for name, value in base.items()
+        if value is not None
+    )
+    fits = n_settings * cv
+    return "\n".join(
+        [
+            describe_dataset(dataset),
+            f"base settings: {settings}",
+            f"grid: {n_settings} setting{'s' if n_settings != 1 else ''} x {cv} folds of the "
+            f"training split = {fits} fits, in {n_processes} "
+            f"process{'es' if n_processes != 1 else ''}",
+        ]
+    )
+
+
+def tune_table(results):
+    """The ranked table of a search: rank, the settings, mean and spread of accuracy.
+
+    Parameters
+    ----------
+    results : SearchResults
+        Its ``names`` are keys of :data:`TUNE_COLUMNS`.
+    """
+    rows = results.rows()
+    notes = any(row["error"] for row in rows)
+    header = ["rank", *(TUNE_COLUMNS[name] for name in results.names), "mean accuracy", "std"]
+    lines = [header + (["note"] if notes else [])]
+    for row in rows:
+        cells = [str(row["rank"]), *(_setting_text(row[name]) for name in results.names)]
+        cells += [f"{row['mean_accuracy']:.4f}", f"{row['std_accuracy']:.4f}"]
+        lines.append(cells + ([row["error"]] if notes else []))
+    n = len(results.names)
+    return table(lines, align_right={0, n + 1, n + 2})
+
+
+def _setting_text(value):
+    """A table cell: ``20,7,5`` for hidden sizes, ``none`` for no hidden layer, ``all`` for
+    the whole training set as one batch, numbers as ``%g``."""
+    if value is None:
+        return "all"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -174,7 +174,17 @@ def build_network(settings, n_x, n_classes, source=None, freeze=0):
     )
 
 
-def train_and_write(folder, data, settings, data_record, source=None, freeze=0, source_path=None):
+def train_and_write(
+    folder,
+    data,
+    settings,
+    data_record,
+    source=None,
+    freeze=0,
+    source_path=None,
+    *,
+    cv_results=None,
+):
     """Train one network per learning rate and write each run's files into ``folder``.
 
     Parameters
@@ -190,6 +200,9 @@ def train_and_write(folder, data, settings, data_record, source=None, freeze=0, 
         The data set's name and loader options, recorded for ``evaluate``.
     source, freeze, source_path :
         Transfer learning: the model to start from, how many layers to freeze, its path.
+    cv_results : list of CVResult, optional
+        ``deepcat train --cv``: the K-fold results of each learning rate, in order,
+        recorded in each run's ``metrics.json`` as ``cross_validation``.
 
     Returns
     -------
@@ -205,12 +218,16 @@ def train_and_write(folder, data, settings, data_record, source=None, freeze=0, 
     X_test = data.flatten(data.test_x_orig, dtype)
     rates = settings["learning_rates"]
     all_metrics, subfolders, files = [], [], []
-    for rate in rates:
+    for index, rate in enumerate(rates):
         network = build_network(settings, X_train.shape[0], len(data.classes), source, freeze)
         label = f"lr {rate:g}" if len(rates) > 1 else "training"
         history = fit_with_progress(network, X_train, data.train_y, rate, settings, label)
         run = evaluate_run(rate, network, history, X_train, X_test)
         metrics = run_metrics(run, data, settings, data_record)
+        if cv_results is not None:
+            from deepcat.tuning import cv_record
+
+            metrics["cross_validation"] = cv_record(cv_results[index])
         record_metadata(network, data, metrics, source_path)
         target = Path(folder)
         if len(rates) > 1:

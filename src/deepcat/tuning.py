@@ -1,0 +1,316 @@
+"""Model selection from the command line: ``deepcat train --cv K`` and ``deepcat tune``.
+
+The command line's settings (:func:`deepcat.runs.resolve_settings`) become
+:class:`~deepcat.sklearn.DeepCatClassifier` settings through
+:func:`deepcat.model_selection.network_settings`, so each fold trains exactly as
+``deepcat train`` would on that fold's examples. The folds are stratified and
+drawn from the training split only (the test split is never looked at), with a
+fixed seed, so running the same command twice gives the same table.
+
+Nothing here prints: the command formats the results with
+:mod:`deepcat.reports`.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from deepcat.runs import check_settings, fit_options
+from deepcat.validation import DTYPES
+
+FOLD_SEED = 0
+"""Seed of the fold assignment: fixed, so that a table can be reproduced."""
+
+GRID_SETTINGS = {
+    "learning_rate": "learning_rate",
+    "hidden": "hidden_layer_sizes",
+    "lambd": "lambd",
+    "keep_prob": "keep_prob",
+    "batch_size": "batch_size",
+}
+"""The settings ``deepcat tune`` searches over: command-line name to estimator name,
+in the order of the table's columns."""
+
+
+def estimator_settings(settings, learning_rate):
+    """The :class:`~deepcat.sklearn.DeepCatClassifier` settings of a ``deepcat train`` run.
+
+    Parameters
+    ----------
+    settings : dict
+        From :func:`deepcat.runs.resolve_settings`.
+    learning_rate : float
+
+    Returns
+    -------
+    dict
+    """
+    from deepcat.model_selection import network_settings
+
+    return network_settings(
+        settings["hidden"],
+        hidden_activation=settings["activation"],
+        init=settings["init"],
+        seed=settings["seed"],
+        dtype=settings["dtype"],
+        learning_rate=learning_rate,
+        **fit_options(settings),
+    )
+
+
+def grid_values(settings, given):
+    """The values to try for each of :data:`GRID_SETTINGS`, under their estimator names.
+
+    Parameters
+    ----------
+    settings : dict
+        The base settings (:func:`deepcat.runs.resolve_settings`); a setting the user
+        gave no values for is tried with its base value only.
+    given : dict
+        Command-line name to the list of values the user gave, or ``None`` / ``[]``.
+        ``hidden`` is a list of hidden-size lists; ``[]`` in it means no hidden layer.
+
+    Returns
+    -------
+    dict of str to list
+        In :data:`GRID_SETTINGS` order; hidden sizes as tuples.
+    """
+    base = {
+        "learning_rate": settings["learning_rates"],
+        "hidden": [settings["hidden"]],
+        "lambd": [settings.get("lambd", 0.0)],
+        "keep_prob": [settings.get("keep_prob", 1.0)],
+        "batch_size": [settings.get("batch_size")],
+    }
+    grid = {}
+    for name, estimator_name in GRID_SETTINGS.items():
+        values = list(given.get(name) or base[name])
+        if name == "hidden":
+            values = [tuple(sizes) for sizes in values]
+        grid[estimator_name] = values
+    return grid
+
+
+def check_grid(settings, grid):
+    """Validate every value of ``grid`` with the base settings, before any training.
+
+    Each value is checked once, with the others at their base values, by the same
+    rules as ``deepcat train`` (:func:`deepcat.runs.check_settings`).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the setting and the range it accepts.
+    """
+    learning_rates = grid["learning_rate"]
+    check_settings({**settings, "learning_rates": learning_rates}, len(settings["hidden"]))
+    for name, estimator_name in GRID_SETTINGS.items():
+        if name == "learning_rate":
+            continue
+        for value in grid[estimator_name]:
+            variant = {**settings, "learning_rates": learning_rates[:1], name: value}
+            if name == "hidden":
+                variant["hidden"] = list(value)
+            check_settings(variant, len(variant["hidden"]))
+
+
+def check_cv(data, cv):
+    """Refuse more folds than the rarest class of the training split has examples.
+
+    Parameters
+    ----------
+    data : Dataset
+        Its ``train_y`` holds class indices, shape ``(1, m_train)``.
+    cv : int
+        The number of folds K.
+
+    Raises
+    ------
+    ValueError
+        Saying the range of K this data set accepts.
+    """
+    counts = np.bincount(np.asarray(data.train_y).ravel(), minlength=len(data.classes))
+    rarest = int(np.argmin(counts))
+    if cv > counts[rarest]:
+        raise ValueError(
+            f"--cv accepts 2 to {counts[rarest]} here: every fold needs an example of each "
+            f"class, and class {data.classes[rarest]!r} has {counts[rarest]} training "
+            f"examples; got {cv}"
+        )
+
+
+def training_inputs(data, settings):
+    """The training split as network inputs ``X`` of shape ``(n_x, m_train)``."""
+    return data.flatten(data.train_x_orig, DTYPES[settings["dtype"]])
+
+
+def cross_validate_rates(data, settings, cv, n_jobs):
+    """K-fold accuracy on the training split of each learning rate of ``settings``.
+
+    Parameters
+    ----------
+    data : Dataset
+    settings : dict
+        From :func:`deepcat.runs.resolve_settings`, checked.
+    cv : int >= 2
+    n_jobs : int
+        Processes, as in joblib (-1: every core).
+
+    Returns
+    -------
+    list of CVResult
+        One per ``settings["learning_rates"]``, in that order.
+    """
+    rates = settings["learning_rates"]
+    results = search(
+        training_inputs(data, settings),
+        data.train_y,
+        {"learning_rate": rates},
+        estimator_settings(settings, rates[0]),
+        cv,
+        n_jobs,
+        "cross-validation",
+    )
+    by_rate = {result.params["learning_rate"]: result for result in results.results}
+    return [by_rate[rate] for rate in rates]
+
+
+def search(X, Y, grid, params, cv, n_jobs, description):
+    """:func:`deepcat.model_selection.grid_search` with a progress bar over its fits.
+
+    The bar counts finished fits (settings x folds) on stderr, and is drawn only
+    when stderr is a terminal, as ``deepcat train``'s.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_x, m)
+    Y : ndarray, shape (1, m), class indices
+    grid, params :
+        As in :func:`~deepcat.model_selection.grid_search`.
+    cv, n_jobs : int
+    description : str
+        Shown left of the bar.
+
+    Returns
+    -------
+    SearchResults
+    """
+    from tqdm import tqdm
+
+    from deepcat.model_selection import grid_search
+
+    total = cv * math.prod(len(values) for values in grid.values())
+    with tqdm(
+        total=total, desc=description, unit="fit", file=sys.stderr, disable=None, leave=False
+    ) as bar:
+
+        def show(done, _total):
+            bar.update(done - bar.n)
+
+        return grid_search(
+            X, Y, grid, params, cv=cv, random_state=FOLD_SEED, n_jobs=n_jobs, progress=show
+        )
+
+
+def processes(n_jobs, n_fits):
+    """How many processes ``n_jobs`` gives for ``n_fits`` fits (joblib's reading of -1)."""
+    from joblib import effective_n_jobs
+
+    return max(1, min(effective_n_jobs(n_jobs), n_fits))
+
+
+def cv_record(result):
+    """One :class:`~deepcat.model_selection.CVResult` as plain JSON (NaN written as null)."""
+
+    def number(value):
+        return None if math.isnan(value) else value
+
+    return {
+        "folds": len(result.scores),
+        "fold_accuracies": [number(score) for score in result.scores],
+        "mean_accuracy": number(result.mean),
+        "std_accuracy": number(result.std),
+        "error": result.error,
+    }
+
+
+# -- the CSV file -----------------------------------------------------------------------------
+
+
+def default_table_path(root="runs"):
+    """``runs/tune-<timestamp>.csv``, with a suffix if a table of the same second exists."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(root) / f"tune-{stamp}.csv"
+    suffix = 2
+    while path.exists():
+        path = Path(root) / f"tune-{stamp}-{suffix}.csv"
+        suffix += 1
+    return path
+
+
+def check_table_path(path, force):
+    """Refuse a folder, or an existing file unless ``force``.
+
+    Raises
+    ------
+    FileExistsError
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise FileExistsError(f"{path} is a folder; --out takes the name of the CSV file to write")
+    if path.exists() and not force:
+        raise FileExistsError(
+            f"{path} already exists; choose another --out, or pass --force to replace it"
+        )
+
+
+# -- the command that trains the best setting ----------------------------------------------
+
+
+def train_command(dataset, options, params, searched):
+    """The ``deepcat train`` command line of one setting of a search.
+
+    Parameters
+    ----------
+    dataset : str
+    options : dict
+        Command-line name to value of the data-set and base options the user gave
+        to ``deepcat tune`` (``None`` values are left out).
+    params : dict
+        The setting's estimator settings (:attr:`CVResult.params`).
+    searched : collection of str
+        The grid options the user gave values for; the others kept their base
+        value, which is also ``deepcat train``'s default, so they are left out.
+
+    Returns
+    -------
+    str
+        Quoted for a POSIX shell.
+    """
+    words = ["deepcat", "train", "--dataset", dataset]
+    for name, value in options.items():
+        if value is not None:
+            words += [_flag(name), option_text(value)]
+    for name, estimator_name in GRID_SETTINGS.items():
+        if name in searched:
+            words += [_flag(name), option_text(params[estimator_name])]
+    return shlex.join(words)
+
+
+def option_text(value):
+    """A setting as typed on the command line: ``20,7,5``, ``none``, ``0.0075``."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _flag(name):
+    return "--" + name.replace("_", "-")
