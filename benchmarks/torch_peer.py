@@ -73,7 +73,7 @@ def train_full_batch(X, Y, initial, learning_rate, iterations, record):
     return costs
 
 
-def train_adam_epoch(images, Y, initial, order, batch_size, learning_rate):
+def train_adam_epoch(images, Y, initial, order, batch_size, learning_rate, fused=False):
     """One epoch of mini-batch Adam in float32 over uint8 images divided by 255 batch by batch.
 
     Parameters
@@ -85,6 +85,9 @@ def train_adam_epoch(images, Y, initial, order, batch_size, learning_rate):
         The epoch's shuffle; each batch takes the next ``batch_size`` indices, sorted.
     batch_size : int
     learning_rate : float
+    fused : bool
+        ``torch.optim.Adam(fused=True)``: one compiled kernel per step instead of the default
+        sequence of tensor operations.
 
     Returns
     -------
@@ -94,7 +97,9 @@ def train_adam_epoch(images, Y, initial, order, batch_size, learning_rate):
     pixels = torch.from_numpy(images)
     labels = torch.from_numpy(np.ascontiguousarray(Y.reshape(-1), dtype=np.float32))
     tensors = _parameters(initial, torch.float32)
-    optimizer = torch.optim.Adam(tensors, lr=learning_rate, betas=(0.9, 0.999), eps=1e-8)
+    optimizer = torch.optim.Adam(
+        tensors, lr=learning_rate, betas=(0.9, 0.999), eps=1e-8, fused=fused or None
+    )
     total = 0.0
     m = images.shape[0]
     for first in range(0, m, batch_size):

@@ -129,14 +129,14 @@ def adam_deepcat(pixels, Y, method=None):
     return history.costs[-1][1]
 
 
-def adam_torch(pixels, Y):
+def adam_torch(pixels, Y, fused=False):
     """The same epoch in PyTorch: same initial weights, same shuffle; returns the epoch cost."""
     import torch_peer
 
     network = adam_network()
     order = copy.deepcopy(network.rng).permutation(pixels.shape[0])
     return torch_peer.train_adam_epoch(
-        pixels, Y, network.parameters, order, ADAM_BATCH, ADAM_LEARNING_RATE
+        pixels, Y, network.parameters, order, ADAM_BATCH, ADAM_LEARNING_RATE, fused
     )
 
 

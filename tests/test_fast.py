@@ -293,6 +293,40 @@ def test_callback_sees_the_same_iterations_and_costs(method):
     np.testing.assert_allclose([c for _, c in seen], [c for _, c in reference], rtol=1e-12)
 
 
+@pytest.mark.parametrize("method", ["dense", "gram"])
+def test_parameters_dict_gets_its_own_arrays_back_trained(method):
+    X, Y = wide_data()
+    network = Network([40, 6, 4, 1], seed=3)
+    arrays = dict(network.parameters)
+    before = {key: value.copy() for key, value in arrays.items()}
+    with use_method(method):
+        network.fit(X, Y, iterations=10, learning_rate=0.1)
+    for key, array in arrays.items():
+        assert network.parameters[key] is array
+        assert not np.array_equal(array, before[key])
+
+
+def test_dense_path_parameters_are_live_for_a_callback():
+    X, Y = wide_data()
+    snapshots = {}
+    for method in ("plain", "dense"):
+        network = Network([40, 6, 4, 1], seed=3)
+        seen = snapshots[method] = []
+        with use_method(method):
+            network.fit(
+                X,
+                Y,
+                iterations=5,
+                learning_rate=0.1,
+                callback=lambda i, c, net=network, seen=seen: seen.append(
+                    net.parameters["W2"].copy()
+                ),
+            )
+    np.testing.assert_allclose(
+        np.array(snapshots["dense"]), np.array(snapshots["plain"]), rtol=1e-13
+    )
+
+
 @pytest.mark.parametrize(
     "value, error, match",
     [

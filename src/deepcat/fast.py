@@ -5,10 +5,10 @@ This module trains with the same mathematics and less work, in one of two formul
 
 ``"dense"``
     The first layer as the seeds write it, ``Z[1] = W[1] X + b[1]``, with every array of the hot
-    loop allocated once; parameters updated in place (:mod:`deepcat.inplace`), each layer as
-    soon as its gradient is known, so one gradient buffer serves all layers; no ``dA`` below
-    the lowest trainable layer (never ``dA[0]``); each mini-batch read as contiguous rows and,
-    for integer pixels, divided by ``input_scale`` batch by batch (:mod:`deepcat.inputs`).
+    loop allocated once; the parameters gathered into one flat vector that the optimizer
+    updates in place with one call per operation (:mod:`deepcat.inplace`); no ``dA`` below the
+    lowest trainable layer (never ``dA[0]``); each mini-batch read as contiguous rows and, for
+    integer pixels, divided by ``input_scale`` batch by batch (:mod:`deepcat.inputs`).
 ``"gram"``
     The same, with the first layer through the Gram matrix ``Xᵀ X`` (:mod:`deepcat.gram`):
     exact for updates linear in the gradients (gradient descent, momentum, L2).
@@ -18,8 +18,9 @@ those that apply, and ``"plain"`` (the readable loop) when none does: dropout, o
 without an in-place form. ``History.method`` records which one ran, and
 ``with use_method("plain"): ...`` forces one, for comparisons and benchmarks.
 
-While the ``"gram"`` path trains, ``network.parameters["W1"]`` is brought up to date only when
-validation data is evaluated and at the end, so a ``callback`` must not read it.
+During a fast fit ``network.parameters`` holds views into the flat vector, so it stays live
+for a ``callback``, except ``W1`` under ``"gram"``, which is brought up to date only when
+validation data is evaluated and at the end. After the fit it holds the original arrays again.
 """
 
 from __future__ import annotations
