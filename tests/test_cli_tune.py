@@ -182,6 +182,36 @@ def test_tune_writes_under_runs_by_default_and_never_overwrites_without_force(tm
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [table.name]
 
 
+def test_a_diverging_setting_ranks_last_with_the_reason_in_a_note(tmp_path):
+    result = deepcat(
+        "tune",
+        "--dataset",
+        "breast-cancer",
+        "--hidden",
+        "16",
+        "--learning-rate",
+        "1000,0.1",
+        "--iterations",
+        "300",
+        "--cv",
+        "2",
+        "--n-jobs",
+        "1",
+        "--out",
+        "t.csv",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    good, bad = read_csv(tmp_path / "t.csv")
+    assert (good["learning_rate"], good["rank"], good["error"]) == (0.1, 1, "")
+    assert (bad["learning_rate"], bad["rank"]) == (1000.0, 2)
+    assert bad["error"].startswith("training diverged at iteration")
+    row = next(line for line in result.stdout.splitlines() if line.startswith("   2  1000"))
+    assert re.search(r"  nan  +nan  " + re.escape(bad["error"]) + "$", row), row
+    assert "train the best setting: deepcat train" in result.stdout
+    assert "--learning-rate 0.1 --hidden 16" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
