@@ -12,9 +12,10 @@ REQUIRE_DATA_ENV = "DEEPCAT_REQUIRE_DATA"
 
 
 def catvnoncat_dir() -> Path:
-    """The folder with the course's .h5 files; skips (or fails under DEEPCAT_REQUIRE_DATA=1)."""
+    """The folder with the course's .h5 files, as an absolute path (the CLI tests hand it to
+    subprocesses running in other folders); skips, or fails under DEEPCAT_REQUIRE_DATA=1."""
     try:
-        return find_catvnoncat(os.environ.get(DATA_ENV) or None)
+        return find_catvnoncat(os.environ.get(DATA_ENV) or None).resolve()
     except FileNotFoundError as error:
         if os.environ.get(REQUIRE_DATA_ENV) == "1":
             pytest.fail(f"{REQUIRE_DATA_ENV}=1 but the course data is missing: {error}")
