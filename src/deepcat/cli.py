@@ -377,7 +377,7 @@ def train(
     not used) is printed first and recorded in metrics.json.
     """
     from deepcat import runs
-    from deepcat.datasets import default_dataset, load_dataset
+    from deepcat.datasets import load_dataset
     from deepcat.network import Network
     from deepcat.reports import comparison_summary, train_summary
 
@@ -390,17 +390,8 @@ def train(
     with _usage_errors(ctx):
         runs.check_run_dir(out, force)
     with _failures():
-        if dataset is None:
-            dataset, reason = default_dataset(data_dir)
-            click.echo(f"data set: {dataset}, because {reason}")
-        else:
-            click.echo(f"data set: {dataset}")
-        data_options = _data_options(
-            dataset,
-            data_dir=data_dir,
-            test_fraction=test_fraction,
-            split_seed=split_seed,
-            image_size=image_size,
+        dataset, data_options = _choose_dataset(
+            dataset, data_dir, test_fraction, split_seed, image_size
         )
         data = load_dataset(dataset, **data_options)
         source = Network.load(from_model) if from_model else None
@@ -497,7 +488,7 @@ def tune(
     CSV. The folds are seeded, so the same command gives the same table.
     """
     from deepcat import runs, tuning
-    from deepcat.datasets import default_dataset, load_dataset
+    from deepcat.datasets import load_dataset
     from deepcat.reports import tune_plan, tune_table
 
     out = Path(out) if out else tuning.default_table_path()
@@ -506,17 +497,8 @@ def tune(
     grid_given = {name: given.pop(name) for name in GRID_OPTIONS}
     grid_given["hidden"] = list(grid_given["hidden"])
     with _failures():
-        if dataset is None:
-            dataset, reason = default_dataset(data_dir)
-            click.echo(f"data set: {dataset}, because {reason}")
-        else:
-            click.echo(f"data set: {dataset}")
-        data_options = _data_options(
-            dataset,
-            data_dir=data_dir,
-            test_fraction=test_fraction,
-            split_seed=split_seed,
-            image_size=image_size,
+        dataset, data_options = _choose_dataset(
+            dataset, data_dir, test_fraction, split_seed, image_size
         )
     settings = runs.resolve_settings(dataset, given)
     grid = tuning.grid_values(settings, grid_given)
@@ -729,6 +711,26 @@ def _check_transfer_options(ctx, from_model, freeze, given):
                 "their activation and the dtype come from MODEL",
                 ctx,
             )
+
+
+def _choose_dataset(dataset, data_dir, test_fraction, split_seed, image_size):
+    """The data set to use (the default one when ``dataset`` is None) and its loader options;
+    the first line of output says which, and why when it was chosen for the user."""
+    from deepcat.datasets import default_dataset
+
+    if dataset is None:
+        dataset, reason = default_dataset(data_dir)
+        click.echo(f"data set: {dataset}, because {reason}")
+    else:
+        click.echo(f"data set: {dataset}")
+    options = _data_options(
+        dataset,
+        data_dir=data_dir,
+        test_fraction=test_fraction,
+        split_seed=split_seed,
+        image_size=image_size,
+    )
+    return dataset, options
 
 
 def _data_options(name, **options):
