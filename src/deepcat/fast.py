@@ -228,7 +228,11 @@ class FastNetwork:
         if method == "gram":
             keys.remove("W1")  # trained through the Gram matrix, see deepcat.gram
         self.flat = FlatParameters(network.parameters, keys, dtype)
-        self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)
+        try:
+            self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)
+        except BaseException:  # e.g. MemoryError: leave the dict as it was found
+            self.flat.release()
+            raise
         self.updates = IN_PLACE_UPDATES[type(config.optimizer)](config.optimizer)
         self.loss = get_loss(network.activations[-1])
         self.output = get_activation(network.activations[-1])
