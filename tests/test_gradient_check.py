@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deepcat import Network, gradient_check
@@ -87,7 +87,7 @@ def test_vector_round_trip():
         np.testing.assert_array_equal(back[key], value)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     hidden=st.lists(st.integers(1, 5), min_size=0, max_size=3),
     n_x=st.integers(1, 5),
@@ -104,12 +104,15 @@ def test_random_networks(hidden, n_x, m, activation, seed):
     gradients = net.gradients(X, Y)
     for key, value in net.parameters.items():
         assert gradients[f"d{key}"].shape == value.shape
-    # ReLU-family kinks within epsilon of a unit's Z would make finite differences meaningless.
+    # ReLU-family kinks within epsilon of a unit's Z make finite differences one-sided.
     if activation in ("relu", "leaky_relu"):
         A = X
-        for l in range(1, net.L + 1):
+        for l in range(1, net.L):
             Z = net.parameters[f"W{l}"] @ A + net.parameters[f"b{l}"]
-            if l < net.L and np.abs(Z).min() < 1e-4:
-                return
+            assume(np.abs(Z).min() > 1e-4)
             A = np.maximum(Z, 0) if activation == "relu" else np.where(Z > 0, Z, 0.01 * Z)
+    # Each centred difference carries a rounding error of about 1e-16 |J| / (2 epsilon), some
+    # 1e-9 per parameter and 1e-8 over fifty; against a gradient smaller than 0.05 that noise
+    # alone comes near the 1e-7 bound, which then measures float64, not backpropagation.
+    assume(np.linalg.norm(parameters_to_vector(gradients)) > 0.05)
     assert gradient_check(net, X, Y) < 1e-7
