@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
-import time
 
 import numpy as np
 
@@ -37,8 +36,6 @@ from deepcat.gram import LINEAR_UPDATES, GramInput
 from deepcat.inplace import IN_PLACE_UPDATES
 from deepcat.inputs import BatchReader
 from deepcat.losses import get_loss
-from deepcat.schedules import get_schedule
-from deepcat.training import History, _diverged, _EarlyStopping
 
 METHODS = ("plain", "dense", "gram")
 """Every training formulation, by the name ``History.method`` reports."""
@@ -205,6 +202,10 @@ class FlatParameters:
 class FastNetwork:
     """Forward and backward passes over buffers allocated once, for one ``fit``.
 
+    It offers the methods of :class:`deepcat.training.PlainPasses` (``cost``, ``step``,
+    ``sync``, ``values_before_fit``, ``release``), so the training loop of
+    :mod:`deepcat.training` runs either without knowing which.
+
     Layer 1 is delegated to a :data:`FIRST_LAYERS` object; layers 2..L are computed as in
     :mod:`deepcat.propagation`, with the same operations in the same order. Gradients are
     written into one flat vector laid out like :class:`FlatParameters`, and the optimizer steps
@@ -341,96 +342,6 @@ class FastNetwork:
     def release(self):
         """Give ``network.parameters`` its original arrays back, holding the current values."""
         self.flat.release()
-
-
-def train_fast(network, X, Y, config, validation, callback, method):
-    """:func:`deepcat.training.train` with ``method`` ``"dense"`` or ``"gram"``.
-
-    Same arguments, same recorded costs, validation, early stopping, divergence handling and
-    callbacks as the plain loop, in the same order.
-
-    Returns
-    -------
-    History
-        With ``method`` set.
-    """
-    start = time.perf_counter()
-    m = X.shape[1]
-    batch_size = min(config.batch_size or m, m)
-    fast = FastNetwork(network, X, config, method, batch_size)
-    before_fit = fast.values_before_fit()
-    try:
-        history = _loop(network, Y, config, validation, callback, fast, before_fit, batch_size)
-    finally:
-        fast.release()
-    history.method = method
-    history.fit_seconds = time.perf_counter() - start
-    return history
-
-
-def _loop(network, Y, config, validation, callback, fast, before_fit, batch_size):
-    """The plain loop's sequence of batches, records and checks, over ``fast``'s passes."""
-    parameters = network.parameters
-    schedule = get_schedule(config.decay)
-    rng = network.rng
-    m = Y.shape[1]
-    full_batch = batch_size == m
-    total = config.iterations or config.epochs * math.ceil(m / batch_size)
-    history = History()
-    best = _EarlyStopping(config.patience) if validation is not None else None
-
-    def record(iteration, cost):
-        history.costs.append((iteration, cost))
-        if validation is None:
-            return False
-        fast.sync()
-        X_val, Y_val = validation
-        history.val_costs.append((iteration, network.cost(X_val, Y_val, lambd=config.lambd)))
-        history.val_accuracies.append((iteration, network.score(X_val, Y_val)))
-        return best.observe(iteration, history.val_costs[-1][1], parameters)
-
-    iteration = epoch = 0
-    stop = False
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        while iteration < total and not stop:
-            order = None if full_batch else rng.permutation(m)
-            learning_rate = schedule(
-                config.learning_rate, epoch, config.decay_rate, config.decay_every
-            )
-            epoch_cost = 0.0
-            epoch_examples = 0
-            for first in range(0, m, batch_size):
-                if iteration == total:
-                    break
-                batch = None if full_batch else np.sort(order[first : first + batch_size])
-                Y_batch = Y if full_batch else Y[:, batch]
-                cost = fast.cost(batch, Y_batch)
-                if not math.isfinite(cost):
-                    _diverged(parameters, before_fit, iteration, cost, config.learning_rate)
-                if full_batch and (iteration % config.record_every == 0 or iteration == total - 1):
-                    stop = record(iteration, cost)
-                    if stop:
-                        break
-                fast.step(batch, Y_batch, learning_rate)
-                if callback is not None:
-                    callback(iteration, cost)
-                epoch_cost += cost * Y_batch.shape[1]
-                epoch_examples += Y_batch.shape[1]
-                iteration += 1
-            if not full_batch and epoch_examples:
-                stop = record(iteration - 1, epoch_cost / epoch_examples)
-            epoch += 1
-
-    fast.sync()
-    if not all(np.isfinite(value).all() for value in parameters.values()):
-        _diverged(parameters, before_fit, iteration - 1, math.nan, config.learning_rate)
-    history.iterations = iteration
-    if best is not None and best.best_parameters is not None and config.patience is not None:
-        for key, value in best.best_parameters.items():
-            parameters[key][...] = value
-        history.best_iteration = best.best_iteration
-        history.stopped_early = stop
-    return history
 
 
 def _view(buffer, shape):

@@ -84,10 +84,14 @@ class TrainingConfig:
 def train(network, X, Y, config, validation=None, callback=None):
     """Train ``network`` in place on ``X`` ``(n_x, m)`` and ``Y`` ``(n_L, m)``.
 
+    The loop is the seeds' (forward, cost, backward, update) over mini-batches; the passes it
+    runs come from :class:`PlainPasses`, or from :class:`deepcat.fast.FastNetwork` when one of
+    the fast exact formulations applies (:func:`deepcat.fast.choose_method`).
+
     Parameters
     ----------
     network : deepcat.Network
-    X : ndarray, shape (n_x, m), in the network's dtype
+    X : ndarray, shape (n_x, m), in the network's dtype (integer with ``input_scale``)
     Y : ndarray, shape (n_L, m): 0/1 for sigmoid, one-hot for softmax
     config : TrainingConfig
     validation : (X_val, Y_val) or None, shaped like ``X`` and ``Y``
@@ -97,41 +101,111 @@ def train(network, X, Y, config, validation=None, callback=None):
     Returns
     -------
     History
+        With ``method`` naming the passes that ran.
     """
     # Lazy import: deepcat.fast builds on this module.
-    from deepcat.fast import choose_method, train_fast
+    from deepcat.fast import FastNetwork, choose_method
 
-    method = choose_method(network, X, config)
-    if method != "plain":
-        return train_fast(network, X, Y, config, validation, callback, method)
     start = time.perf_counter()
+    method = choose_method(network, X, config)
+    batch_size = min(config.batch_size or X.shape[1], X.shape[1])
+    if method == "plain":
+        passes = PlainPasses(network, X, config)
+    else:
+        passes = FastNetwork(network, X, config, method, batch_size)
+    try:
+        history = _loop(network, Y, config, validation, callback, passes, batch_size)
+    finally:
+        passes.release()
+    history.method = method
+    history.fit_seconds = time.perf_counter() - start
+    return history
+
+
+class PlainPasses:
+    """One batch at a time through the seeds' functions, as a learner would write it.
+
+    ``cost`` runs :func:`~deepcat.propagation.model_forward` and the cost; ``step`` runs
+    :func:`~deepcat.propagation.model_backward` and the optimizer's update. The fast
+    formulations (:class:`deepcat.fast.FastNetwork`) offer the same methods.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+    config : TrainingConfig
+    """
+
+    def __init__(self, network, X, config):
+        self.network = network
+        self.config = config
+        self.X = X
+        self.X_whole = None  # all examples scaled, made on first use (full batches only)
+        self.loss = get_loss(network.activations[-1])
+        L = network.L
+        self.trainable = {f"d{p}{l}" for l in range(network.frozen + 1, L + 1) for p in "Wb"}
+        self.AL = self.caches = None
+
+    def values_before_fit(self):
+        """Copies of the parameters, to restore if training diverges."""
+        return {key: value.copy() for key, value in self.network.parameters.items()}
+
+    def cost(self, batch, Y):
+        """Forward pass for the examples ``batch`` (None: all), then the cost J against ``Y``."""
+        network, config = self.network, self.config
+        if batch is None:
+            if self.X_whole is None:
+                self.X_whole = scale_inputs(self.X, config.input_scale, network.dtype)
+            X = self.X_whole
+        else:
+            X = scale_inputs(self.X[:, batch], config.input_scale, network.dtype)
+        self.AL, self.caches = model_forward(
+            X, network.parameters, network.activations, config.keep_prob, network.rng
+        )
+        m = X.shape[1]
+        return self.loss(self.caches[-1][1], Y) + l2_regularization_cost(
+            network.parameters, config.lambd, m
+        )
+
+    def step(self, batch, Y, learning_rate):
+        """Backward pass after :meth:`cost`, then the update of every trainable layer."""
+        network, config = self.network, self.config
+        gradients = model_backward(
+            self.AL, Y, self.caches, network.activations, config.keep_prob, config.lambd
+        )
+        trainable = {key: grad for key, grad in gradients.items() if key in self.trainable}
+        config.optimizer.update(network.parameters, trainable, learning_rate)
+
+    def sync(self):
+        """Nothing to do: ``network.parameters`` is always up to date here."""
+
+    def release(self):
+        """Nothing to give back."""
+
+
+def _loop(network, Y, config, validation, callback, passes, batch_size):
+    """Epochs of reshuffled mini-batches (or the whole set), with records, validation,
+    early stopping and divergence checks; the arithmetic is left to ``passes``."""
     parameters = network.parameters
-    activations = network.activations
-    loss = get_loss(activations[-1])
     schedule = get_schedule(config.decay)
     rng = network.rng
-    m = X.shape[1]
-    batch_size = min(config.batch_size or m, m)
+    m = Y.shape[1]
     full_batch = batch_size == m
-    batches_per_epoch = math.ceil(m / batch_size)
-    total = config.iterations or config.epochs * batches_per_epoch
-    trainable = {f"d{p}{l}" for l in range(network.frozen + 1, network.L + 1) for p in "Wb"}
-
+    total = config.iterations or config.epochs * math.ceil(m / batch_size)
     history = History()
-    before_fit = {key: value.copy() for key, value in parameters.items()}
+    before_fit = passes.values_before_fit()
     best = _EarlyStopping(config.patience) if validation is not None else None
 
     def record(iteration, cost):
         history.costs.append((iteration, cost))
         if validation is None:
             return False
+        passes.sync()
         X_val, Y_val = validation
         history.val_costs.append((iteration, network.cost(X_val, Y_val, lambd=config.lambd)))
         history.val_accuracies.append((iteration, network.score(X_val, Y_val)))
         return best.observe(iteration, history.val_costs[-1][1], parameters)
 
-    if full_batch:
-        X = scale_inputs(X, config.input_scale, network.dtype)
     iteration = epoch = 0
     stop = False
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -145,39 +219,26 @@ def train(network, X, Y, config, validation=None, callback=None):
             for first in range(0, m, batch_size):
                 if iteration == total:
                     break
-                if full_batch:
-                    X_batch, Y_batch = X, Y
-                else:
-                    batch = np.sort(order[first : first + batch_size])
-                    X_batch = scale_inputs(X[:, batch], config.input_scale, network.dtype)
-                    Y_batch = Y[:, batch]
-                AL, caches = model_forward(X_batch, parameters, activations, config.keep_prob, rng)
-                cost = loss(caches[-1][1], Y_batch) + l2_regularization_cost(
-                    parameters, config.lambd, X_batch.shape[1]
-                )
+                batch = None if full_batch else np.sort(order[first : first + batch_size])
+                Y_batch = Y if full_batch else Y[:, batch]
+                cost = passes.cost(batch, Y_batch)
                 if not math.isfinite(cost):
                     _diverged(parameters, before_fit, iteration, cost, config.learning_rate)
                 if full_batch and (iteration % config.record_every == 0 or iteration == total - 1):
                     stop = record(iteration, cost)
                     if stop:
                         break
-                gradients = model_backward(
-                    AL, Y_batch, caches, activations, config.keep_prob, config.lambd
-                )
-                config.optimizer.update(
-                    parameters,
-                    {k: g for k, g in gradients.items() if k in trainable},
-                    learning_rate,
-                )
+                passes.step(batch, Y_batch, learning_rate)
                 if callback is not None:
                     callback(iteration, cost)
-                epoch_cost += cost * X_batch.shape[1]
-                epoch_examples += X_batch.shape[1]
+                epoch_cost += cost * Y_batch.shape[1]
+                epoch_examples += Y_batch.shape[1]
                 iteration += 1
             if not full_batch and epoch_examples:
                 stop = record(iteration - 1, epoch_cost / epoch_examples)
             epoch += 1
 
+    passes.sync()
     if not all(np.isfinite(value).all() for value in parameters.values()):
         _diverged(parameters, before_fit, iteration - 1, math.nan, config.learning_rate)
     history.iterations = iteration
@@ -186,7 +247,6 @@ def train(network, X, Y, config, validation=None, callback=None):
             parameters[key][...] = value
         history.best_iteration = best.best_iteration
         history.stopped_early = stop
-    history.fit_seconds = time.perf_counter() - start
     return history
 
 
