@@ -445,11 +445,19 @@ def _pairs(history_pairs):
 
 def default_run_dir(root="runs"):
     """``runs/<timestamp>``, with a suffix if a run of the same second exists."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = Path(root) / stamp
+    return timestamped_path(root)
+
+
+def timestamped_path(root, prefix="", extension=""):
+    """``root/<prefix><date>-<time><extension>`` that does not exist yet.
+
+    A second path of the same second gets ``-2``, ``-3``, ... before the extension.
+    """
+    stamp = prefix + time.strftime("%Y%m%d-%H%M%S")
+    path = Path(root) / f"{stamp}{extension}"
     suffix = 2
     while path.exists():
-        path = Path(root) / f"{stamp}-{suffix}"
+        path = Path(root) / f"{stamp}-{suffix}{extension}"
         suffix += 1
     return path
 

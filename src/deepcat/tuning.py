@@ -16,12 +16,11 @@ from __future__ import annotations
 import math
 import shlex
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-from deepcat.runs import check_settings, fit_options
+from deepcat.runs import check_settings, fit_options, timestamped_path
 from deepcat.validation import DTYPES
 
 FOLD_SEED = 0
@@ -245,13 +244,7 @@ def cv_record(result):
 
 def default_table_path(root="runs"):
     """``runs/tune-<timestamp>.csv``, with a suffix if a table of the same second exists."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = Path(root) / f"tune-{stamp}.csv"
-    suffix = 2
-    while path.exists():
-        path = Path(root) / f"tune-{stamp}-{suffix}.csv"
-        suffix += 1
-    return path
+    return timestamped_path(root, prefix="tune-", extension=".csv")
 
 
 def check_table_path(path, force):
