@@ -16,7 +16,7 @@ import numpy as np
 
 import deepcat
 from deepcat.data import load_catvnoncat
-from deepcat.fast import use_method
+from deepcat.training.fast import use_method
 
 CAT_DIMS = [12288, 20, 7, 5, 1]
 CAT_LEARNING_RATE = 0.0075

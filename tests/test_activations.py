@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from deepcat import activations as act
+from deepcat.core import activations as act
 
 Z = np.array([[-3.0, -0.5, 0.0, 0.5, 3.0]])
 

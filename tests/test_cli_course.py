@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from cli_runner import deepcat
+from deepcat.cli.plots import mislabeled_grid_size
+from deepcat.core.metrics import confusion_matrix
 from deepcat.data import load_catvnoncat
-from deepcat.metrics import confusion_matrix
 from deepcat.network import Network
-from deepcat.plots import mislabeled_grid_size
 
 COURSE = [
     "train",

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from cli_runner import assert_user_error, deepcat
+from deepcat.data.model_files import METADATA_KEY
 from deepcat.network import Network
-from deepcat.serialization import METADATA_KEY
 
 
 @pytest.mark.parametrize(

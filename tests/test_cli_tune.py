@@ -14,9 +14,9 @@ import pytest
 from sklearn.model_selection import StratifiedKFold
 
 from cli_runner import assert_user_error, deepcat
-from deepcat.datasets import load_dataset
-from deepcat.model_selection import grid_search, read_csv
+from deepcat.data.datasets import load_dataset
 from deepcat.network import Network
+from deepcat.sklearn.model_selection import grid_search, read_csv
 
 
 @pytest.fixture(scope="module")

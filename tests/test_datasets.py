@@ -1,4 +1,4 @@
-"""deepcat.datasets: the registry, the loaders, the split and the recorded preprocessing."""
+"""deepcat.data.datasets: the registry, the loaders, the split and the recorded preprocessing."""
 
 import json
 
@@ -7,15 +7,12 @@ import pytest
 from PIL import Image
 
 from deepcat.data import load_catvnoncat
-from deepcat.datasets import (
-    DATASETS,
-    default_dataset,
+from deepcat.data.datasets import DATASETS, default_dataset, load_dataset, split_indices
+from deepcat.data.preprocessing import (
     image_record,
     inputs_from_raw,
-    load_dataset,
     model_inputs,
     preprocessing_record,
-    split_indices,
 )
 from deepcat.network import Network
 

@@ -1,4 +1,4 @@
-"""The fast training paths (deepcat.fast, deepcat.gram, deepcat.inplace, deepcat.inputs)
+"""The fast training paths (deepcat.training.fast, deepcat.training.gram, deepcat.training.inplace, deepcat.training.batches)
 give the plain loop's results: same costs, same parameters, same records."""
 
 import tracemalloc
@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from deepcat import DivergenceError, Network
-from deepcat.fast import METHODS, choose_method, use_method
-from deepcat.inplace import IN_PLACE_UPDATES
-from deepcat.inputs import BatchReader, float_feature_chunks, scale_inputs
-from deepcat.optimizers import make_optimizer
-from deepcat.training import build_config
+from deepcat.core.optimizers import make_optimizer
+from deepcat.training.batches import BatchReader, float_feature_chunks, scale_inputs
+from deepcat.training.fast import METHODS, choose_method, use_method
+from deepcat.training.inplace import IN_PLACE_UPDATES
+from deepcat.training.loop import build_config
 
 
 def wide_data(n_x=40, m=25, seed=0):
@@ -425,9 +425,11 @@ def test_scale_inputs_casts_then_divides_in_the_network_dtype():
 
 
 def test_float_feature_chunks_cover_every_feature_once(monkeypatch):
-    import deepcat.inputs
+    import deepcat.training.batches
 
-    monkeypatch.setattr(deepcat.inputs, "CHUNK_BYTES", 5 * 8 * 3)  # three features per chunk
+    monkeypatch.setattr(
+        deepcat.training.batches, "CHUNK_BYTES", 5 * 8 * 3
+    )  # three features per chunk
     X = np.arange(40, dtype=np.uint8).reshape(8, 5)
     chunks = list(float_feature_chunks(X, 2.0, np.float64))
     assert [rows for rows, _ in chunks] == [slice(0, 3), slice(3, 6), slice(6, 8)]

@@ -6,8 +6,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from deepcat import Network, gradient_check
-from deepcat.activations import HIDDEN_ACTIVATIONS
-from deepcat.gradient_check import parameters_to_vector, vector_to_parameters
+from deepcat.core.activations import HIDDEN_ACTIVATIONS
+from deepcat.core.gradient_check import parameters_to_vector, vector_to_parameters
 
 
 def data(n_x, m, seed, n_classes=2):

@@ -1,11 +1,11 @@
-"""deepcat.images on real picture files written with Pillow."""
+"""deepcat.data.images on real picture files written with Pillow."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from deepcat.datasets import image_record
-from deepcat.images import image_inputs, load_image, to_dataset_range
+from deepcat.data.images import load_image, to_dataset_range
+from deepcat.data.preprocessing import image_inputs, image_record
 from deepcat.network import Network
 
 RED, BLUE, WHITE = (220, 20, 20), (20, 20, 220), (255, 255, 255)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deepcat.initializers import INITIALIZERS, initialize_parameters
+from deepcat.core.initializers import INITIALIZERS, initialize_parameters
 
 
 def test_lecun_seed_1_is_the_courses_draw_order():

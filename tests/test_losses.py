@@ -3,8 +3,8 @@ import warnings
 import numpy as np
 import pytest
 
-from deepcat.activations import sigmoid, softmax
-from deepcat.losses import (
+from deepcat.core.activations import sigmoid, softmax
+from deepcat.core.losses import (
     binary_cross_entropy_from_logits,
     categorical_cross_entropy_from_logits,
     compute_cost,

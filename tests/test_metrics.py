@@ -1,9 +1,9 @@
-"""deepcat.metrics against values worked out by hand."""
+"""deepcat.core.metrics against values worked out by hand."""
 
 import numpy as np
 import pytest
 
-from deepcat.metrics import accuracy, confusion_matrix, precision_recall_f1
+from deepcat.core.metrics import accuracy, confusion_matrix, precision_recall_f1
 
 # 8 examples of a binary problem: 3 true positives, 1 false positive, 2 false negatives,
 # 2 true negatives.

@@ -10,14 +10,14 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.preprocessing import MinMaxScaler
 
 from deepcat import Network
-from deepcat.model_selection import (
+from deepcat.sklearn.estimator import DeepCatClassifier
+from deepcat.sklearn.model_selection import (
     CVResult,
     cross_validate,
     grid_search,
     network_settings,
     read_csv,
 )
-from deepcat.sklearn import DeepCatClassifier
 
 SMALL = {"hidden_layer_sizes": (10,), "learning_rate": 0.02, "epochs": 20}
 

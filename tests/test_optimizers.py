@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from deepcat import Network
-from deepcat.activations import sigmoid
-from deepcat.optimizers import OPTIMIZERS, Adam, Momentum, RMSprop, make_optimizer
+from deepcat.core.activations import sigmoid
+from deepcat.core.optimizers import OPTIMIZERS, Adam, Momentum, RMSprop, make_optimizer
 
 X = np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])
 Y = np.array([[1.0, 0.0, 1.0]])

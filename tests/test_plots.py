@@ -1,10 +1,10 @@
-"""deepcat.plots: the PNG files decode, with the sizes the module promises."""
+"""deepcat.cli.plots: the PNG files decode, with the sizes the module promises."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from deepcat.plots import (
+from deepcat.cli.plots import (
     MAX_MISLABELED,
     mislabeled_grid_size,
     plot_costs,

@@ -13,7 +13,7 @@ from deepcat import (
     predict,
     update_parameters,
 )
-from deepcat.activations import relu, sigmoid
+from deepcat.core.activations import relu, sigmoid
 
 
 def test_linear_forward_by_hand():

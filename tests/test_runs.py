@@ -1,8 +1,8 @@
-"""deepcat.runs: settings resolution and the staged RUN_DIR."""
+"""deepcat.cli.runs: settings resolution and the staged RUN_DIR."""
 
 import pytest
 
-from deepcat.runs import (
+from deepcat.cli.runs import (
     StagedRunDir,
     check_run_dir,
     check_settings,
@@ -114,8 +114,8 @@ def test_commit_replaces_an_earlier_run_as_a_whole(tmp_path):
 def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
     import numpy as np
 
+    from deepcat.cli.runs import fit_with_progress
     from deepcat.network import Network
-    from deepcat.runs import fit_with_progress
 
     X, Y = tiny_binary
     settings = resolve_settings("breast-cancer", {"hidden": [3], "iterations": 40})
@@ -128,7 +128,7 @@ def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
 
 
 def test_networks_built_from_settings():
-    from deepcat.runs import build_network
+    from deepcat.cli.runs import build_network
 
     logistic = build_network(resolve_settings("breast-cancer", {"hidden": []}), 30, 2)
     assert logistic.layer_dims == [30, 1] and logistic.output == "sigmoid"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from deepcat import Network
-from deepcat.schedules import SCHEDULES, get_schedule
+from deepcat.core.schedules import SCHEDULES, get_schedule
 
 
 @pytest.mark.parametrize(

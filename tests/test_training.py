@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from deepcat import Network
-from deepcat.propagation import model_backward, model_forward
+from deepcat.core.propagation import model_backward, model_forward
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ together. Importing deepcat loads NumPy only; h5py, plotting and the command
 line are imported when used.
 """
 
-from deepcat.activations import (
+from deepcat.core.activations import (
     leaky_relu,
     leaky_relu_derivative,
     relu,
@@ -17,12 +17,11 @@ from deepcat.activations import (
     tanh,
     tanh_derivative,
 )
-from deepcat.gradient_check import gradient_check
-from deepcat.initializers import initialize_parameters
-from deepcat.losses import compute_cost
-from deepcat.network import Network
-from deepcat.optimizers import update_parameters
-from deepcat.propagation import (
+from deepcat.core.gradient_check import gradient_check
+from deepcat.core.initializers import initialize_parameters
+from deepcat.core.losses import compute_cost
+from deepcat.core.optimizers import update_parameters
+from deepcat.core.propagation import (
     linear_activation_backward,
     linear_activation_forward,
     linear_backward,
@@ -31,7 +30,8 @@ from deepcat.propagation import (
     model_forward,
     predict,
 )
-from deepcat.training import DivergenceError, History
+from deepcat.network import Network
+from deepcat.training.loop import DivergenceError, History
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """``Network``: an L-layer fully connected network with a scikit-learn-like API.
 
 It holds the parameters dict of the seed articles and trains it with the
-functions of :mod:`deepcat.propagation`; nothing is hidden from a learner who
+functions of :mod:`deepcat.core.propagation`; nothing is hidden from a learner who
 wants to look at ``network.parameters`` or call those functions by hand.
 """
 
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.activations import HIDDEN_ACTIVATIONS, get_derivative
-from deepcat.initializers import initialize_parameters, make_rng
-from deepcat.inputs import scale_inputs
-from deepcat.losses import get_loss, l2_regularization_cost
-from deepcat.propagation import model_backward, model_forward
-from deepcat.training import build_config, train
-from deepcat.validation import (
+from deepcat.core.activations import HIDDEN_ACTIVATIONS, get_derivative
+from deepcat.core.initializers import initialize_parameters, make_rng
+from deepcat.core.losses import get_loss, l2_regularization_cost
+from deepcat.core.propagation import model_backward, model_forward
+from deepcat.core.validation import (
     check_binary_Y,
     check_categorical_Y,
     check_in_range,
@@ -24,6 +22,9 @@ from deepcat.validation import (
     check_X,
     resolve_dtype,
 )
+from deepcat.data.model_files import load_network, save_network
+from deepcat.training.batches import scale_inputs
+from deepcat.training.loop import build_config, train
 
 
 class Network:
@@ -41,7 +42,7 @@ class Network:
         Output activation; it decides the cost (binary or categorical cross-entropy).
     init : str, default "lecun"
         ``"zeros"``, ``"small"``, ``"lecun"``, ``"he"`` or ``"xavier"``
-        (see :mod:`deepcat.initializers`).
+        (see :mod:`deepcat.core.initializers`).
     seed : int or None
         Seeds a private ``numpy.random.RandomState``, used first for the initial
         weights (layer by layer, as the course draws them) and then for
@@ -192,7 +193,7 @@ class Network:
         epsilon : float > 0, optional
             RMSprop's and Adam's denominator guard (default 1e-8).
         decay : {None, "inverse_time", "exponential", "staircase"}
-            Learning-rate schedule over epochs (see :mod:`deepcat.schedules`).
+            Learning-rate schedule over epochs (see :mod:`deepcat.core.schedules`).
         decay_rate : float >= 0, default 1.0
         decay_every : float > 0, default 1
             Epochs per decay step.
@@ -387,16 +388,12 @@ class Network:
 
     def save(self, path):
         """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata."""
-        from deepcat.serialization import save_network
-
         save_network(self, path)
 
     @classmethod
     def load(cls, path):
         """Read a model written by :meth:`save`; never unpickles anything."""
-        from deepcat.serialization import load_network
-
-        return load_network(path)
+        return load_network(path, cls)
 
 
 def _resolve_activations(hidden_activation, output, layer_dims):

@@ -1,16 +1,16 @@
 """Fast exact training paths, chosen automatically by :func:`deepcat.training.train`.
 
-The plain loop of :mod:`deepcat.training` is written to be read next to the seed articles.
+The plain loop of :mod:`deepcat.training.loop` is written to be read next to the seed articles.
 This module trains with the same mathematics and less work, in one of two formulations:
 
 ``"dense"``
     The first layer as the seeds write it, ``Z[1] = W[1] X + b[1]``, with every array of the hot
     loop allocated once; the parameters gathered into one flat vector that the optimizer
-    updates in place with one call per operation (:mod:`deepcat.inplace`); no ``dA`` below the
+    updates in place with one call per operation (:mod:`deepcat.training.inplace`); no ``dA`` below the
     lowest trainable layer (never ``dA[0]``); each mini-batch read as contiguous rows and, for
-    integer pixels, divided by ``input_scale`` batch by batch (:mod:`deepcat.inputs`).
+    integer pixels, divided by ``input_scale`` batch by batch (:mod:`deepcat.training.batches`).
 ``"gram"``
-    The same, with the first layer through the Gram matrix ``Xᵀ X`` (:mod:`deepcat.gram`):
+    The same, with the first layer through the Gram matrix ``Xᵀ X`` (:mod:`deepcat.training.gram`):
     exact for updates linear in the gradients (gradient descent, momentum, L2).
 
 :func:`choose_method` takes the formulation with the fewest floating-point operations among
@@ -31,11 +31,11 @@ import math
 
 import numpy as np
 
-from deepcat.activations import get_activation, get_derivative
-from deepcat.gram import LINEAR_UPDATES, GramInput
-from deepcat.inplace import IN_PLACE_UPDATES
-from deepcat.inputs import BatchReader
-from deepcat.losses import get_loss
+from deepcat.core.activations import get_activation, get_derivative
+from deepcat.core.losses import get_loss
+from deepcat.training.batches import BatchReader
+from deepcat.training.gram import LINEAR_UPDATES, GramInput
+from deepcat.training.inplace import IN_PLACE_UPDATES
 
 METHODS = ("plain", "dense", "gram")
 """Every training formulation, by the name ``History.method`` reports."""
@@ -204,10 +204,10 @@ class FastNetwork:
 
     It offers the methods of :class:`deepcat.training.PlainPasses` (``cost``, ``step``,
     ``sync``, ``values_before_fit``, ``release``), so the training loop of
-    :mod:`deepcat.training` runs either without knowing which.
+    :mod:`deepcat.training.loop` runs either without knowing which.
 
     Layer 1 is delegated to a :data:`FIRST_LAYERS` object; layers 2..L are computed as in
-    :mod:`deepcat.propagation`, with the same operations in the same order. Gradients are
+    :mod:`deepcat.core.propagation`, with the same operations in the same order. Gradients are
     written into one flat vector laid out like :class:`FlatParameters`, and the optimizer steps
     all trainable parameters at once.
 
@@ -227,7 +227,7 @@ class FastNetwork:
         self.lambd = config.lambd
         keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
         if method == "gram":
-            keys.remove("W1")  # trained through the Gram matrix, see deepcat.gram
+            keys.remove("W1")  # trained through the Gram matrix, see deepcat.training.gram
         self.flat = FlatParameters(network.parameters, keys, dtype)
         try:
             self.first = FIRST_LAYERS[method](X, network.parameters, dtype, config, batch_size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.validation import check_positive_float
+from deepcat.core.validation import check_positive_float
 
 
 def parameters_to_vector(parameters):

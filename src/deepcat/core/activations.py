@@ -6,7 +6,7 @@ backward propagation multiplies into ``dA`` to get ``dZ = dA * g'(Z)``.
 
 ``softmax`` is only used on the output layer, where it is paired with the
 categorical cross-entropy and differentiated through the shortcut
-``dZ = A - Y`` (see :mod:`deepcat.losses`), so it has no entry in
+``dZ = A - Y`` (see :mod:`deepcat.core.losses`), so it has no entry in
 :data:`DERIVATIVES`.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from deepcat._registry import lookup
+from deepcat.core.registry import lookup
 
 LEAKY_RELU_SLOPE = 0.01
 

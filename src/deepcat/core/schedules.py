@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from deepcat._registry import lookup
+from deepcat.core.registry import lookup
 
 
 def constant(alpha0, epoch, decay_rate, decay_every):

@@ -88,7 +88,7 @@ def check_X(X, n_x: int, dtype, keep_integers: bool = False) -> np.ndarray:
     dtype : NumPy float type of the network.
     keep_integers : bool, default False
         Return integer ``X`` (uint8 pixels) unconverted, for training that divides it by an
-        input scale one mini-batch at a time (see :mod:`deepcat.inputs`).
+        input scale one mini-batch at a time (see :mod:`deepcat.training.batches`).
     """
     X = _as_numeric_array(X, "X")
     if X.ndim != 2:

@@ -8,7 +8,7 @@ drawn from the training split only (the test split is never looked at), with a
 fixed seed, so running the same command twice gives the same table.
 
 Nothing here prints: the command formats the results with
-:mod:`deepcat.reports`.
+:mod:`deepcat.cli.reports`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.runs import check_settings, fit_options, timestamped_path
-from deepcat.validation import DTYPES
+from deepcat.cli.runs import check_settings, fit_options, timestamped_path
+from deepcat.core.validation import DTYPES
 
 FOLD_SEED = 0
 """Seed of the fold assignment: fixed, so that a table can be reproduced."""
@@ -50,7 +50,7 @@ def estimator_settings(settings, learning_rate):
     -------
     dict
     """
-    from deepcat.model_selection import network_settings
+    from deepcat.sklearn.model_selection import network_settings
 
     return network_settings(
         settings["hidden"],
@@ -202,7 +202,7 @@ def search(X, Y, grid, params, cv, n_jobs, description):
     """
     from tqdm import tqdm
 
-    from deepcat.model_selection import grid_search
+    from deepcat.sklearn.model_selection import grid_search
 
     total = cv * math.prod(len(values) for values in grid.values())
     with tqdm(
@@ -222,21 +222,6 @@ def processes(n_jobs, n_fits):
     from joblib import effective_n_jobs
 
     return max(1, min(effective_n_jobs(n_jobs), n_fits))
-
-
-def cv_record(result):
-    """One :class:`~deepcat.model_selection.CVResult` as plain JSON (NaN written as null)."""
-
-    def number(value):
-        return None if math.isnan(value) else value
-
-    return {
-        "folds": len(result.scores),
-        "fold_accuracies": [number(score) for score in result.scores],
-        "mean_accuracy": number(result.mean),
-        "std_accuracy": number(result.std),
-        "error": result.error,
-    }
 
 
 # -- the CSV file -----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The ``deepcat`` command: ``train``, ``tune``, ``evaluate``, ``predict`` and ``inspect``.
 
 Built on click. Each subcommand is one function that reads its options and
-calls the library (:mod:`deepcat.runs`, :mod:`deepcat.tuning`,
-:mod:`deepcat.datasets`, :mod:`deepcat.reports`); the option groups are
+calls the library (:mod:`deepcat.cli.runs`, :mod:`deepcat.cli.tuning`,
+:mod:`deepcat.data.datasets`, :mod:`deepcat.cli.reports`); the option groups are
 decorators shared by ``train`` and ``tune``.
 
 Exit status: 0 on success, 1 when the work failed (missing or broken files, a
@@ -22,13 +22,13 @@ from pathlib import Path
 import click
 
 from deepcat import __version__
-from deepcat.activations import HIDDEN_ACTIVATIONS
-from deepcat.datasets import DATASETS
-from deepcat.initializers import INITIALIZERS
-from deepcat.optimizers import OPTIMIZERS
-from deepcat.schedules import SCHEDULES
-from deepcat.training import DivergenceError
-from deepcat.validation import DTYPES
+from deepcat.core.activations import HIDDEN_ACTIVATIONS
+from deepcat.core.initializers import INITIALIZERS
+from deepcat.core.optimizers import OPTIMIZERS
+from deepcat.core.schedules import SCHEDULES
+from deepcat.core.validation import DTYPES
+from deepcat.data.datasets import DATASETS
+from deepcat.training.loop import DivergenceError
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
@@ -376,10 +376,10 @@ def train(
     With --cv K, the K-fold accuracy (folds of the training split; the test split is
     not used) is printed first and recorded in metrics.json.
     """
-    from deepcat import runs
-    from deepcat.datasets import load_dataset
+    from deepcat.cli import runs
+    from deepcat.cli.reports import comparison_summary, train_summary
+    from deepcat.data.datasets import load_dataset
     from deepcat.network import Network
-    from deepcat.reports import comparison_summary, train_summary
 
     _check_transfer_options(ctx, from_model, freeze, given)
     if cv is not None and from_model is not None:
@@ -431,8 +431,8 @@ def train(
 
 def _cross_validate(ctx, data, settings, cv, n_jobs, out):
     """``train --cv``: print and return the K-fold results of each learning rate."""
-    from deepcat import tuning
-    from deepcat.reports import cv_summary
+    from deepcat.cli import tuning
+    from deepcat.cli.reports import cv_summary
 
     with _usage_errors(ctx):
         tuning.check_cv(data, cv)
@@ -487,9 +487,9 @@ def tune(
     deviation of the fold accuracies, and each fold's accuracy) is also written as
     CSV. The folds are seeded, so the same command gives the same table.
     """
-    from deepcat import runs, tuning
-    from deepcat.datasets import load_dataset
-    from deepcat.reports import tune_plan, tune_table
+    from deepcat.cli import runs, tuning
+    from deepcat.cli.reports import tune_plan, tune_table
+    from deepcat.data.datasets import load_dataset
 
     out = Path(out) if out else tuning.default_table_path()
     with _usage_errors(ctx):
@@ -563,10 +563,11 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
 
     The data set and split are those MODEL was trained on unless options say otherwise.
     """
-    from deepcat.datasets import load_dataset, model_inputs
-    from deepcat.metrics import confusion_matrix
+    from deepcat.cli.reports import evaluation_report
+    from deepcat.core.metrics import confusion_matrix
+    from deepcat.data.datasets import load_dataset
+    from deepcat.data.preprocessing import model_inputs
     from deepcat.network import Network
-    from deepcat.reports import evaluation_report
 
     with _failures():
         network = Network.load(model)
@@ -612,8 +613,7 @@ def predict(model, images):
     cannot be read gets an error line and the exit status 1; the others are
     still predicted.
     """
-    from deepcat.datasets import image_record
-    from deepcat.images import image_inputs
+    from deepcat.data.preprocessing import image_inputs, image_record
     from deepcat.network import Network
 
     with _failures():
@@ -641,8 +641,8 @@ def predict(model, images):
 @click.argument("model")
 def inspect(model):
     """Show MODEL's layers and the settings it was trained with."""
+    from deepcat.cli.reports import model_facts
     from deepcat.network import Network
-    from deepcat.reports import model_facts
 
     with _failures():
         network = Network.load(model)
@@ -692,7 +692,7 @@ def _usage_errors(ctx):
 
 def _option_names(message):
     """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
-    from deepcat.runs import FIT_SETTINGS
+    from deepcat.cli.runs import FIT_SETTINGS
 
     names = "|".join(sorted((*FIT_SETTINGS, "learning_rate"), key=len, reverse=True))
     return re.sub(rf"\b({names})\b", lambda m: "--" + m.group(1).replace("_", "-"), message)
@@ -716,7 +716,7 @@ def _check_transfer_options(ctx, from_model, freeze, given):
 def _choose_dataset(dataset, data_dir, test_fraction, split_seed, image_size):
     """The data set to use (the default one when ``dataset`` is None) and its loader options;
     the first line of output says which, and why when it was chosen for the user."""
-    from deepcat.datasets import default_dataset
+    from deepcat.data.datasets import default_dataset
 
     if dataset is None:
         dataset, reason = default_dataset(data_dir)
@@ -735,7 +735,7 @@ def _choose_dataset(dataset, data_dir, test_fraction, split_seed, image_size):
 
 def _data_options(name, **options):
     """The loader options used for data set ``name``, with the split defaults filled in."""
-    from deepcat.datasets import DEFAULT_IMAGE_SIZE, DEFAULT_TEST_FRACTION, get_source
+    from deepcat.data.datasets import DEFAULT_IMAGE_SIZE, DEFAULT_TEST_FRACTION, get_source
 
     source = get_source(name)
     defaults = {

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from deepcat.inputs import scale_inputs
-from deepcat.losses import get_loss, l2_regularization_cost
-from deepcat.optimizers import make_optimizer
-from deepcat.propagation import model_backward, model_forward
-from deepcat.schedules import get_schedule
-from deepcat.validation import check_in_range, check_positive_float, check_positive_int
+from deepcat.core.losses import get_loss, l2_regularization_cost
+from deepcat.core.optimizers import make_optimizer
+from deepcat.core.propagation import model_backward, model_forward
+from deepcat.core.schedules import get_schedule
+from deepcat.core.validation import check_in_range, check_positive_float, check_positive_int
+from deepcat.training.batches import scale_inputs
 
 
 class DivergenceError(FloatingPointError):
@@ -49,7 +49,7 @@ class History:
         Wall-clock seconds spent in :meth:`Network.fit`.
     method : str
         Which loop trained: ``"plain"`` (this module's), or ``"dense"`` or ``"gram"``, the
-        fast exact formulations of :mod:`deepcat.fast`.
+        fast exact formulations of :mod:`deepcat.training.fast`.
     """
 
     costs: list = field(default_factory=list)
@@ -103,8 +103,8 @@ def train(network, X, Y, config, validation=None, callback=None):
     History
         With ``method`` naming the passes that ran.
     """
-    # Lazy import: deepcat.fast builds on this module.
-    from deepcat.fast import FastNetwork, choose_method
+    # Lazy import: deepcat.training.fast builds on this module.
+    from deepcat.training.fast import FastNetwork, choose_method
 
     start = time.perf_counter()
     method = choose_method(network, X, config)

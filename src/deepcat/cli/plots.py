@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from deepcat.serialization import atomic_write
+from deepcat.data.files import atomic_write
 
 DPI = 100
 COST_FIGSIZE = (6.4, 4.8)

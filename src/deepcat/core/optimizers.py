@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat._registry import lookup
-from deepcat.validation import check_in_range, check_positive_float
+from deepcat.core.registry import lookup
+from deepcat.core.validation import check_in_range, check_positive_float
 
 
 def update_parameters(parameters, gradients, learning_rate):

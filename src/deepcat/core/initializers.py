@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from deepcat._registry import lookup
-from deepcat.validation import check_layer_dims, resolve_dtype
+from deepcat.core.registry import lookup
+from deepcat.core.validation import check_layer_dims, resolve_dtype
 
 
 def zeros(rng, n_l, n_prev):

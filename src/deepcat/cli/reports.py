@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.metrics import precision_recall_f1
+from deepcat.core.metrics import precision_recall_f1
 
 
 def table(rows, align_right=()):
@@ -248,7 +248,7 @@ def tune_plan(dataset, base, n_settings, cv, n_processes):
         Setting name to value, for the settings the grid does not vary.
     n_settings, cv, n_processes : int
     """
-    from deepcat.tuning import option_text
+    from deepcat.cli.tuning import option_text
 
     settings = " ".join(
         f"--{name.replace('_', '-')} {option_text(value)}"

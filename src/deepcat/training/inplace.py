@@ -1,6 +1,6 @@
 """The optimizers' updates written in place, for the fast training paths.
 
-Each class here performs the update of one optimizer of :mod:`deepcat.optimizers`, with the
+Each class here performs the update of one optimizer of :mod:`deepcat.core.optimizers`, with the
 same arithmetic in the same order, but into buffers allocated once instead of a new array per
 operation, and one parameter at a time, so that a layer can be updated as soon as its gradient
 is known. The state (velocities, squared averages, step count) is kept in the optimizer object
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.optimizers import Adam, GradientDescent, Momentum, RMSprop
+from deepcat.core.optimizers import Adam, GradientDescent, Momentum, RMSprop
 
 
 class GradientDescentInPlace:

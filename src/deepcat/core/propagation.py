@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.activations import get_activation, get_derivative
-from deepcat.losses import get_loss
+from deepcat.core.activations import get_activation, get_derivative
+from deepcat.core.losses import get_loss
 
 
 def default_activations(L: int) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from deepcat._registry import lookup
+from deepcat.core.registry import lookup
 
 PROBABILITY_EPSILON = 1e-15
 """How far :func:`compute_cost` keeps probabilities from 0 and 1 before taking logs."""

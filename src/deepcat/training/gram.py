@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.inputs import float_feature_chunks
-from deepcat.optimizers import GradientDescent, Momentum
+from deepcat.core.optimizers import GradientDescent, Momentum
+from deepcat.training.batches import float_feature_chunks
 
 
 class GramInput:

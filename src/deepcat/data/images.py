@@ -4,7 +4,7 @@ The course resizes a user's photo to 64x64 and divides by 255 before asking the
 network about it. :func:`load_image` does the first half for any file Pillow
 reads, whatever its size, format, colour mode or EXIF orientation; the
 scaling is left to the model's recorded preprocessing
-(:func:`deepcat.datasets.inputs_from_raw`), so that a picture is scaled exactly
+(:func:`deepcat.data.preprocessing.inputs_from_raw`), so that a picture is scaled exactly
 as the training pictures were.
 """
 
@@ -130,26 +130,3 @@ def _check_size(size):
     if height < 1 or width < 1:
         raise ValueError(f"size must be positive (height, width), got {size!r}")
     return height, width
-
-
-def image_inputs(path, record, dtype=np.float64):
-    """One picture file as a network input column, preprocessed as recorded by the model.
-
-    Parameters
-    ----------
-    path : str or Path
-    record : dict
-        An image preprocessing record (:func:`deepcat.datasets.image_record`).
-    dtype : NumPy float type
-
-    Returns
-    -------
-    X : ndarray, shape (n_x, 1)
-        ``n_x = height * width * channels``.
-    """
-    from deepcat.datasets import inputs_from_raw
-
-    height, width, channels = record["image_shape"]
-    pixels = load_image(path, (height, width), channels)
-    raw = to_dataset_range(pixels, record.get("pixel_max", 255.0), record.get("invert", False))
-    return inputs_from_raw(record, raw[np.newaxis], dtype)

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat._registry import lookup
-from deepcat.data import Dataset, find_catvnoncat, load_catvnoncat, to_columns
-from deepcat.validation import check_in_range, check_positive_int
+from deepcat.core.registry import lookup
+from deepcat.core.validation import check_in_range, check_positive_int
+from deepcat.data.course import Dataset, find_catvnoncat, load_catvnoncat
 
 DEFAULT_TEST_FRACTION = 0.2
 DEFAULT_IMAGE_SIZE = 64
@@ -184,7 +184,7 @@ def _load_folder(
     image_size=DEFAULT_IMAGE_SIZE,
 ):
     """One subfolder of pictures per class; the class names are the sorted folder names."""
-    from deepcat.images import load_image
+    from deepcat.data.images import load_image
 
     if data_dir is None:
         raise ValueError(
@@ -304,152 +304,3 @@ DATASETS = {
 def get_source(name) -> DatasetSource:
     """The :class:`DatasetSource` registered under ``name``."""
     return lookup(DATASETS, name, "data set")
-
-
-# -- the preprocessing a model records ------------------------------------------------------
-
-
-def preprocessing_record(dataset):
-    """What turns this data set's raw examples into network inputs, as plain JSON data.
-
-    Parameters
-    ----------
-    dataset : Dataset
-
-    Returns
-    -------
-    dict
-        For pictures: ``{"input": "image", "image_shape": [h, w, c], "scale": ...,
-        "pixel_max": ..., "invert": ...}``; for feature vectors: ``{"input": "features",
-        "n_features": n_x, "scale": ..., "mean": [...] or None, "std": [...] or None}``.
-        Stored in ``Network.metadata["preprocessing"]`` so that ``evaluate`` and
-        ``predict`` reproduce it with :func:`inputs_from_raw`.
-    """
-    if dataset.is_image:
-        source = get_source(dataset.name)
-        return {
-            "input": "image",
-            "image_shape": [int(n) for n in dataset.image_shape],
-            "scale": float(dataset.scale),
-            "pixel_max": float(source.pixel_max),
-            "invert": bool(source.invert),
-        }
-    return {
-        "input": "features",
-        "n_features": int(dataset.train_x_orig.shape[1]),
-        "scale": float(dataset.scale),
-        "mean": None if dataset.mean is None else [float(v) for v in dataset.mean],
-        "std": None if dataset.std is None else [float(v) for v in dataset.std],
-    }
-
-
-def inputs_from_raw(record, x_orig, dtype=np.float64):
-    """Apply a recorded preprocessing to raw examples.
-
-    Parameters
-    ----------
-    record : dict
-        From :func:`preprocessing_record`.
-    x_orig : ndarray, shape (m, h, w, c) for pictures or (m, n_features)
-    dtype : NumPy float type
-
-    Returns
-    -------
-    X : ndarray, shape (n_x, m)
-    """
-    expected = record_input_shape(record)
-    if tuple(x_orig.shape[1:]) != expected:
-        raise ValueError(
-            f"the model was trained on examples of shape {expected}, "
-            f"got examples of shape {tuple(x_orig.shape[1:])}"
-        )
-    return to_columns(x_orig, record["scale"], record.get("mean"), record.get("std"), dtype)
-
-
-def record_input_shape(record):
-    """The shape of one raw example a recorded preprocessing expects, e.g. ``(64, 64, 3)``."""
-    if not isinstance(record, dict) or record.get("input") not in ("image", "features"):
-        raise ValueError("the model records no usable preprocessing (input kind missing)")
-    if record["input"] == "image":
-        return tuple(int(n) for n in record["image_shape"])
-    return (int(record["n_features"]),)
-
-
-def model_inputs(network, dataset, x_orig):
-    """Raw examples of ``dataset`` as inputs for ``network``, preprocessed as in its training.
-
-    Parameters
-    ----------
-    network : Network
-        Its ``metadata["preprocessing"]`` is used when present (a model trained by
-        ``deepcat train``); otherwise the data set's own scaling.
-    dataset : Dataset
-    x_orig : ndarray, shape (m, ...)
-        Raw examples of ``dataset``.
-
-    Returns
-    -------
-    X : ndarray, shape (n_x, m), in the network's dtype
-
-    Raises
-    ------
-    ValueError
-        When the examples or the class count do not fit the model.
-    """
-    n_classes = len(dataset.classes)
-    if n_classes != network.n_classes:
-        raise ValueError(
-            f"the model predicts {network.n_classes} classes but the {dataset.name} data set "
-            f"has {n_classes}"
-        )
-    record = network.metadata.get("preprocessing")
-    if record:
-        X = inputs_from_raw(record, x_orig, network.dtype)
-    else:
-        X = dataset.flatten(x_orig, network.dtype)
-    if X.shape[0] != network.layer_dims[0]:
-        raise ValueError(
-            f"the model takes n_x = {network.layer_dims[0]} inputs per example but the "
-            f"{dataset.name} data set gives n_x = {X.shape[0]}"
-        )
-    return X
-
-
-def image_record(network):
-    """The picture preprocessing of a model, for predicting from image files.
-
-    A model trained by ``deepcat train`` records it; for one saved without metadata,
-    an input size ``n_x = 3 s^2`` is taken as ``s x s`` RGB pictures scaled by 1/255,
-    the course's convention.
-
-    Raises
-    ------
-    ValueError
-        When the model was trained on feature vectors, or ``n_x`` is not the size of
-        a square RGB picture.
-    """
-    record = network.metadata.get("preprocessing")
-    if record:
-        if record.get("input") != "image":
-            name = network.metadata.get("dataset", {}).get("name", "feature")
-            raise ValueError(
-                f"this model was trained on {name} data of {record.get('n_features')} "
-                "features per example, not on pictures; predict needs a model trained on "
-                "pictures (catvnoncat, folder or digits)"
-            )
-        return record
-    n_x = network.layer_dims[0]
-    side = int(round((n_x / 3) ** 0.5))
-    if 3 * side * side != n_x:
-        raise ValueError(
-            f"this model takes n_x = {n_x} inputs, which is not the size of a square RGB "
-            "picture (3 s^2), and it records no picture size; predict needs a model "
-            "trained on pictures"
-        )
-    return {
-        "input": "image",
-        "image_shape": [side, side, 3],
-        "scale": 255.0,
-        "pixel_max": 255.0,
-        "invert": False,
-    }

@@ -10,12 +10,12 @@ the same folder and renamed into place, so a crash never leaves half a model.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from deepcat.data.files import atomic_write
 
 FORMAT = "deepcat-network"
 VERSION = 1
@@ -40,32 +40,11 @@ def save_network(network, path):
     atomic_write(path, lambda handle: np.savez(handle, **arrays))
 
 
-def atomic_write(path, write):
-    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it there."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def load_network(path):
+def load_network(path, network_class):
     """Read a :class:`~deepcat.Network` written by :func:`save_network`.
+
+    ``network_class`` is the class to build (``Network.load`` passes itself), so that this
+    module, below the network in the layers, never imports it.
 
     Raises
     ------
@@ -74,8 +53,6 @@ def load_network(path):
     ValueError
         If the file is truncated, not an ``.npz``, or not a deepcat model.
     """
-    from deepcat.network import Network
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
@@ -88,7 +65,7 @@ def load_network(path):
         ) from error
     header = _read_header(arrays, path)
     try:
-        network = Network(
+        network = network_class(
             header["layer_dims"],
             hidden_activation=header["activations"][:-1],
             output=header["activations"][-1],

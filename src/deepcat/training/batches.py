@@ -3,8 +3,8 @@
 The seeds divide the whole picture set by 255 before training, which turns one byte per pixel
 into eight (float64). ``Network.fit(X, Y, input_scale=255)`` keeps integer ``X`` as it is and
 divides only the examples of the current mini-batch, so memory grows with the uint8 data, not
-with a float copy of it. Both training paths (the plain loop of :mod:`deepcat.training` and the
-fast ones of :mod:`deepcat.fast`) compute a batch's inputs the same way: cast to the network's
+with a float copy of it. Both training paths (the plain loop of :mod:`deepcat.training.loop` and the
+fast ones of :mod:`deepcat.training.fast`) compute a batch's inputs the same way: cast to the network's
 dtype, then divide by ``input_scale`` in that dtype, exactly as ``x.astype(dtype) / 255`` does.
 """
 

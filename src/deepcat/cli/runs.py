@@ -21,12 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.datasets import get_source, preprocessing_record
-from deepcat.metrics import confusion_matrix
+from deepcat.core.metrics import confusion_matrix
+from deepcat.core.validation import DTYPES
+from deepcat.data.datasets import get_source
+from deepcat.data.files import atomic_write, current_umask
+from deepcat.data.preprocessing import preprocessing_record
 from deepcat.network import Network
-from deepcat.serialization import atomic_write
-from deepcat.training import build_config
-from deepcat.validation import DTYPES
+from deepcat.training.loop import build_config
 
 NETWORK_SETTINGS = ("hidden", "activation", "init", "seed", "dtype")
 FIT_SETTINGS = (
@@ -225,9 +226,7 @@ def train_and_write(
         run = evaluate_run(rate, network, history, X_train, X_test)
         metrics = run_metrics(run, data, settings, data_record)
         if cv_results is not None:
-            from deepcat.tuning import cv_record
-
-            metrics["cross_validation"] = cv_record(cv_results[index])
+            metrics["cross_validation"] = cv_results[index].record()
         record_metadata(network, data, metrics, source_path)
         target = Path(folder)
         if len(rates) > 1:
@@ -367,7 +366,7 @@ def write_run_files(folder, run, dataset, metrics):
     list of str
         The file names written, in that order.
     """
-    from deepcat import plots
+    from deepcat.cli import plots
 
     folder = Path(folder)
     run.network.save(folder / "model.npz")
@@ -400,7 +399,7 @@ def write_comparison(folder, all_metrics, subfolders):
     subfolders : list of str
         Where each learning rate's own files are, relative to ``folder``.
     """
-    from deepcat import plots
+    from deepcat.cli import plots
 
     curves = {m["hyperparameters"]["learning_rate"]: m["costs"] for m in all_metrics}
     plots.plot_learning_rates(curves, Path(folder) / "learning_rates.png")
@@ -505,9 +504,7 @@ class StagedRunDir:
         )
         # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the permissions
         # of any folder the user creates.
-        umask = os.umask(0)
-        os.umask(umask)
-        self.staging.chmod(0o777 & ~umask)
+        self.staging.chmod(0o777 & ~current_umask())
         return self
 
     def __exit__(self, kind, error, traceback):

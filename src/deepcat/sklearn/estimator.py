@@ -22,8 +22,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from deepcat.core.validation import check_positive_int, resolve_dtype
 from deepcat.network import Network
-from deepcat.validation import check_positive_int, resolve_dtype
 
 _MAX_SEED = 2**32 - 1
 

@@ -1,0 +1,208 @@
+"""The results of a cross-validated search: one setting's folds, the ranked table, its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from deepcat.data.files import atomic_write
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """The K-fold accuracy of one setting.
+
+    Attributes
+    ----------
+    params : dict
+        The :class:`~deepcat.sklearn.DeepCatClassifier` settings that were evaluated
+        (those not given keep the estimator's defaults).
+    scores : tuple of float
+        Accuracy on each held-out fold, in fold order; NaN where training diverged.
+    error : str or None
+        Why a fold failed (the first failure), else None.
+    """
+
+    params: dict
+    scores: tuple
+    error: str | None = None
+
+    @property
+    def mean(self) -> float:
+        """Mean accuracy over the folds (NaN if any fold failed)."""
+        return float(np.mean(self.scores))
+
+    @property
+    def std(self) -> float:
+        """Spread of the fold accuracies: their standard deviation (``ddof=0``, as scikit-learn)."""
+        return float(np.std(self.scores))
+
+    def record(self) -> dict:
+        """The result as plain JSON (NaN written as null), for ``metrics.json``."""
+
+        def number(value):
+            return None if math.isnan(value) else value
+
+        return {
+            "folds": len(self.scores),
+            "fold_accuracies": [number(score) for score in self.scores],
+            "mean_accuracy": number(self.mean),
+            "std_accuracy": number(self.std),
+            "error": self.error,
+        }
+
+    def summary(self) -> str:
+        """One line: ``5-fold accuracy: 0.9667 +/- 0.0211 (folds 0.95, ...)``."""
+        folds = ", ".join(f"{score:.4f}" for score in self.scores)
+        line = (
+            f"{len(self.scores)}-fold accuracy: {self.mean:.4f} +/- {self.std:.4f} (folds {folds})"
+        )
+        return line if self.error is None else f"{line}; {self.error}"
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A grid search's results, best first.
+
+    Attributes
+    ----------
+    results : tuple of CVResult
+        Sorted by mean accuracy, highest first; failed settings last; ties keep
+        the grid's order.
+    names : tuple of str
+        The settings the grid varied, in the grid's order (the table's columns).
+    """
+
+    results: tuple
+    names: tuple = field(default=())
+
+    @classmethod
+    def ranked(cls, results, names):
+        """``results`` sorted by mean accuracy, highest first, failures last, ties in order."""
+        order = sorted(
+            range(len(results)),
+            key=lambda i: (math.isnan(results[i].mean), -_nan_to(results[i].mean), i),
+        )
+        return cls(results=tuple(results[i] for i in order), names=tuple(names))
+
+    @property
+    def best(self) -> CVResult:
+        """The setting with the highest mean accuracy."""
+        return self.results[0]
+
+    def rows(self) -> list[dict]:
+        """The ranked table as dicts.
+
+        Keys: ``rank`` (1 is best; equal means share a rank), each name in
+        ``names``, ``mean_accuracy``, ``std_accuracy``, ``fold_1`` ... ``fold_K``
+        and ``error`` (``""`` when every fold trained). Lists in the settings
+        are given as tuples.
+        """
+        rows = []
+        for result in self.results:
+            row = {"rank": _rank(result, self.results)}
+            row.update({name: plain(result.params[name]) for name in self.names})
+            row["mean_accuracy"] = result.mean
+            row["std_accuracy"] = result.std
+            row.update({f"fold_{k}": s for k, s in enumerate(result.scores, start=1)})
+            row["error"] = result.error or ""
+            rows.append(row)
+        return rows
+
+    def to_csv(self, path) -> None:
+        """Write :meth:`rows` to ``path`` as CSV, atomically; :func:`read_csv` reads it back.
+
+        Text settings are written as they are; numbers, tuples and None as JSON
+        (``(20, 7)`` becomes ``[20, 7]``).
+        """
+        rows = self.rows()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow([_encode(key, value) for key, value in row.items()])
+        data = buffer.getvalue().encode("utf-8")
+        atomic_write(path, lambda handle: handle.write(data))
+
+    def format(self, limit: int | None = None) -> str:
+        """The ranked table as aligned text, at most ``limit`` rows, for a terminal."""
+        rows = self.rows()[:limit]
+        header = ["rank", *self.names, "accuracy (mean +/- std)", "note"]
+        lines = [header]
+        for row in rows:
+            lines.append(
+                [
+                    str(row["rank"]),
+                    *(_short(row[name]) for name in self.names),
+                    f"{row['mean_accuracy']:.4f} +/- {row['std_accuracy']:.4f}",
+                    row["error"],
+                ]
+            )
+        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+        text = [
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in lines
+        ]
+        text.insert(1, "  ".join("-" * w for w in widths).rstrip())
+        return "\n".join(text)
+
+
+def read_csv(path) -> list[dict]:
+    """Read a table written by :meth:`SearchResults.to_csv`.
+
+    Returns
+    -------
+    list of dict
+        Equal to the :meth:`SearchResults.rows` that were written.
+    """
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            {key: _decode(key, value) for key, value in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _rank(result, results):
+    """1 + the number of results with a strictly higher mean accuracy; failures rank last."""
+    if math.isnan(result.mean):
+        return 1 + sum(not math.isnan(other.mean) for other in results)
+    return 1 + sum(other.mean > result.mean for other in results)
+
+
+def _nan_to(value, replacement=-math.inf):
+    return replacement if math.isnan(value) else value
+
+
+def plain(value):
+    """Lists (and NumPy arrays) as tuples, so a table compares equal to its CSV round trip."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _short(value):
+    """A setting as a table cell: ``(20, 7)`` rather than JSON's ``[20, 7]``."""
+    return str(value)
+
+
+def _encode(key, value):
+    if key == "error" or isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _decode(key, text):
+    if key == "error":
+        return text
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    return plain(value)
