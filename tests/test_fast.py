@@ -11,7 +11,7 @@ from deepcat.core.optimizers import make_optimizer
 from deepcat.training.batches import BatchReader, float_feature_chunks, scale_inputs
 from deepcat.training.fast import METHODS, choose_method, use_method
 from deepcat.training.inplace import IN_PLACE_UPDATES
-from deepcat.training.loop import build_config
+from deepcat.training.settings import build_config
 
 
 def wide_data(n_x=40, m=25, seed=0):

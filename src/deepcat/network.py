@@ -24,7 +24,8 @@ from deepcat.core.validation import (
 )
 from deepcat.data.model_files import load_network, save_network
 from deepcat.training.batches import scale_inputs
-from deepcat.training.loop import build_config, train
+from deepcat.training.loop import train
+from deepcat.training.settings import build_config
 
 
 class Network:

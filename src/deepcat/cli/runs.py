@@ -27,7 +27,7 @@ from deepcat.data.datasets import get_source
 from deepcat.data.files import atomic_write, current_umask
 from deepcat.data.preprocessing import preprocessing_record
 from deepcat.network import Network
-from deepcat.training.loop import build_config
+from deepcat.training.settings import build_config
 
 NETWORK_SETTINGS = ("hidden", "activation", "init", "seed", "dtype")
 FIT_SETTINGS = (

@@ -65,7 +65,7 @@ def choose_method(network, X, config):
     ----------
     network : deepcat.Network
     X : ndarray, shape (n_x, m)
-    config : deepcat.training.TrainingConfig
+    config : deepcat.training.settings.TrainingConfig
     """
     forced = _FORCED.get()
     if forced == "plain":
@@ -215,7 +215,7 @@ class FastNetwork:
     ----------
     network : deepcat.Network
     X : ndarray, shape (n_x, m)
-    config : deepcat.training.TrainingConfig
+    config : deepcat.training.settings.TrainingConfig
     method : "dense" or "gram"
     batch_size : int
     """

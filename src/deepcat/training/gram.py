@@ -48,7 +48,7 @@ class GramInput:
         The live parameters; ``W1`` ``(n_1, n_x)`` is read now and written by :meth:`sync`,
         ``b1`` ``(n_1, 1)`` is read at every forward pass.
     dtype : NumPy float type
-    config : deepcat.training.TrainingConfig
+    config : deepcat.training.settings.TrainingConfig
         Its optimizer must be in :data:`LINEAR_UPDATES`.
     batch_size : int
     """
