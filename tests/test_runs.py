@@ -43,7 +43,10 @@ def test_one_keep_prob_applies_to_every_hidden_layer():
     ("given", "match"),
     [
         ({"keep_prob": [0.5, 0.5]}, "one value per hidden layer"),
-        ({"patience": 2}, "needs a validation_fraction"),
+        (
+            {"patience": 2},
+            r"early stopping \(patience\) needs validation_data or validation_fraction",
+        ),
         ({"optimizer": "gd", "beta": 0.9}, "takes no coefficients"),
     ],
 )

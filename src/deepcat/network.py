@@ -16,7 +16,6 @@ from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.validation import (
     check_binary_Y,
     check_categorical_Y,
-    check_in_range,
     check_layer_dims,
     check_positive_int,
     check_X,
@@ -25,7 +24,9 @@ from deepcat.core.validation import (
 from deepcat.data.model_files import load_network, save_network
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
-from deepcat.training.settings import build_config
+from deepcat.training.settings import FIT, INPUT_SCALE, build_config
+
+_FIT_KEYWORDS = frozenset(setting.library for setting in (*FIT, INPUT_SCALE))
 
 
 class Network:
@@ -232,26 +233,10 @@ class Network:
             If the cost becomes NaN or infinite; the parameters are restored to
             their values before the call.
         """
-        config = build_config(
-            learning_rate=learning_rate,
-            iterations=iterations,
-            epochs=epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            beta=beta,
-            beta1=beta1,
-            beta2=beta2,
-            epsilon=epsilon,
-            decay=decay,
-            decay_rate=decay_rate,
-            decay_every=decay_every,
-            lambd=lambd,
-            keep_prob=keep_prob,
-            patience=patience,
-            record_every=record_every,
-            n_hidden=self.L - 1,
-            input_scale=input_scale,
-        )
+        # The signature above is the declaration of deepcat.training.settings.FIT, written out
+        # for learners and IDEs (tests/test_settings.py holds the two equal).
+        given = {name: value for name, value in locals().items() if name in _FIT_KEYWORDS}
+        config = build_config(self.L - 1, has_validation=validation_data is not None, **given)
         X, Y = self._check_data(X, Y, keep_integers=input_scale is not None)
         if validation_data is not None and validation_fraction is not None:
             raise ValueError("give validation_data or validation_fraction, not both")
@@ -262,23 +247,16 @@ class Network:
                 *validation_data, name="validation ", keep_integers=input_scale is not None
             )
         elif validation_fraction is not None:
-            X, Y, validation = self._split_validation(X, Y, validation_fraction)
+            X, Y, validation = self._split_validation(X, Y, config.validation_fraction)
         else:
             validation = None
         if validation is not None and input_scale is not None:
             X_val, Y_val = validation
             validation = (scale_inputs(X_val, config.input_scale, self.dtype), Y_val)
-        if patience is not None and validation is None:
-            raise ValueError(
-                "early stopping (patience) needs validation_data or validation_fraction"
-            )
         self.history = train(self, X, Y, config, validation, callback)
         return self.history
 
     def _split_validation(self, X, Y, fraction):
-        fraction = check_in_range(
-            fraction, "validation_fraction", 0.0, 1.0, low_open=True, high_open=True
-        )
         m = X.shape[1]
         n_val = int(round(m * fraction))
         if not 1 <= n_val < m:

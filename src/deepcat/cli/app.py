@@ -22,287 +22,19 @@ from pathlib import Path
 import click
 
 from deepcat import __version__
-from deepcat.core.activations import HIDDEN_ACTIVATIONS
-from deepcat.core.initializers import INITIALIZERS
-from deepcat.core.optimizers import OPTIMIZERS
-from deepcat.core.schedules import SCHEDULES
-from deepcat.core.validation import DTYPES
+from deepcat.cli.options import (
+    dataset_options,
+    grid_options,
+    n_jobs_option,
+    train_options,
+    tune_base_options,
+)
 from deepcat.data.datasets import DATASETS
 from deepcat.training.loop import DivergenceError
+from deepcat.training.settings import FIT, SETTINGS, TUNABLE
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
-
-
-class NumberList(click.ParamType):
-    """One number or several separated by commas, each checked against a range."""
-
-    def __init__(self, kind, expected, accept, allow_none=False):
-        self.kind = kind
-        self.expected = expected
-        self.accept = accept
-        self.allow_none = allow_none
-        self.name = f"{kind.__name__}[,{kind.__name__}...]"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, list):
-            return value
-        text = str(value).strip()
-        if self.allow_none and text.lower() == "none":
-            return []
-        try:
-            numbers = [self.kind(item) for item in text.split(",")]
-        except ValueError:
-            self.fail(f"expected {self.expected}, separated by commas; got {value!r}", param, ctx)
-        for number in numbers:
-            if not (math.isfinite(number) and self.accept(number)):
-                self.fail(f"expected {self.expected}; got {number:g}", param, ctx)
-        return numbers
-
-
-HIDDEN = NumberList(int, "hidden layer sizes >= 1 (or 'none')", lambda n: n >= 1, True)
-RATES = NumberList(float, "learning rates > 0", lambda r: r > 0)
-KEEP_PROBS = NumberList(float, "keep probabilities in (0, 1]", lambda p: 0 < p <= 1)
-LAMBDS = NumberList(float, "L2 strengths lambd >= 0", lambda x: x >= 0)
-BATCH_SIZES = NumberList(int, "mini-batch sizes >= 1", lambda n: n >= 1)
-UNIT_BETA = click.FloatRange(0, 1, max_open=True)
-
-
-class Processes(click.ParamType):
-    """joblib's ``n_jobs``: a number of processes >= 1, or -1 for one per core."""
-
-    name = "N"
-
-    def convert(self, value, param, ctx):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or not (number == -1 or number >= 1):
-            self.fail(
-                f"expected a number of processes >= 1, or -1 for every core; got {value}",
-                param,
-                ctx,
-            )
-        return number
-
-
-GRID_OPTIONS = ("learning_rate", "hidden", "lambd", "keep_prob", "batch_size")
-"""The options ``deepcat tune`` takes as lists of values to try."""
-
-
-def dataset_options(command):
-    """``--dataset``, ``--data-dir``, ``--test-fraction``, ``--split-seed``, ``--image-size``."""
-    options = [
-        click.option(
-            "--dataset",
-            type=click.Choice(list(DATASETS)),
-            help="Data set to use. train: catvnoncat when its files are found, else "
-            "breast-cancer; evaluate: the one the model was trained on.",
-        ),
-        click.option(
-            "--data-dir",
-            metavar="DIR",
-            help="catvnoncat: folder with the two .h5 files (default $DEEPCAT_DATA, then "
-            "./datasets). folder: the folder with one subfolder of pictures per class.",
-        ),
-        click.option(
-            "--test-fraction",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            help="Share of each class held out for testing (folder, breast-cancer, digits; "
-            "default 0.2).",
-        ),
-        click.option(
-            "--split-seed",
-            type=click.IntRange(min=0),
-            help="Seed of the train/test split (folder, breast-cancer, digits; default 0).",
-        ),
-        click.option(
-            "--image-size",
-            type=click.IntRange(min=1),
-            help="folder: resize pictures to SIZE x SIZE (default 64).",
-            metavar="SIZE",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def network_options(command, skip=()):
-    """``--hidden``, ``--activation``, ``--init``, ``--seed``, ``--dtype``.
-
-    ``skip`` names the options to leave out (``deepcat tune`` takes ``--hidden`` as a grid).
-    """
-    options = {
-        "hidden": click.option(
-            "--hidden",
-            type=HIDDEN,
-            help="Hidden layer sizes, e.g. 20,7,5 ('none' for no hidden layer); input and "
-            "output sizes come from the data. Default: see the data sets below.",
-        ),
-        "activation": click.option(
-            "--activation",
-            type=click.Choice(HIDDEN_ACTIVATIONS),
-            help="Hidden-layer activation. [default: relu]",
-        ),
-        "init": click.option(
-            "--init",
-            type=click.Choice(list(INITIALIZERS)),
-            help="Weight initialization; lecun is the course's. [default: lecun]",
-        ),
-        "seed": click.option(
-            "--seed",
-            type=click.IntRange(min=0),
-            help="Seed of the initial weights, shuffling and dropout. [default: 1]",
-        ),
-        "dtype": click.option(
-            "--dtype",
-            type=click.Choice(list(DTYPES)),
-            help="Floating-point type of parameters and data. [default: float64]",
-        ),
-    }
-    return _apply(options, command, skip)
-
-
-def training_options(command, skip=()):
-    """Every training option of :meth:`deepcat.Network.fit` (but those in ``skip``)."""
-    options = {
-        "learning_rate": click.option(
-            "--learning-rate",
-            type=RATES,
-            help="Learning rate alpha; several, e.g. 0.0075,0.003,0.001, train one model each "
-            "and compare their cost curves on one figure.",
-        ),
-        "iterations": click.option(
-            "--iterations", type=click.IntRange(min=1), help="Parameter updates."
-        ),
-        "epochs": click.option(
-            "--epochs", type=click.IntRange(min=1), help="Passes over the data (or --iterations)."
-        ),
-        "batch_size": click.option(
-            "--batch-size",
-            type=click.IntRange(min=1),
-            help="Mini-batch size, reshuffled every epoch. [default: the whole training set]",
-        ),
-        "optimizer": click.option(
-            "--optimizer", type=click.Choice(list(OPTIMIZERS)), help="[default: gd]"
-        ),
-        "beta": click.option(
-            "--beta", type=UNIT_BETA, help="Momentum / RMSprop coefficient in [0, 1)."
-        ),
-        "beta1": click.option("--beta1", type=UNIT_BETA, help="Adam's first-moment coefficient."),
-        "beta2": click.option("--beta2", type=UNIT_BETA, help="Adam's second-moment coefficient."),
-        "epsilon": click.option(
-            "--epsilon",
-            type=click.FloatRange(0, min_open=True),
-            help="RMSprop / Adam denominator guard.",
-        ),
-        "decay": click.option(
-            "--decay",
-            type=click.Choice([name for name in SCHEDULES if name != "constant"]),
-            help="Learning-rate decay over epochs. [default: none]",
-        ),
-        "decay_rate": click.option(
-            "--decay-rate", type=click.FloatRange(min=0), help="[default: 1.0]"
-        ),
-        "decay_every": click.option(
-            "--decay-every",
-            type=click.FloatRange(0, min_open=True),
-            help="Epochs per decay step. [default: 1]",
-        ),
-        "lambd": click.option(
-            "--lambd", type=click.FloatRange(min=0), help="L2 regularization. [default: 0]"
-        ),
-        "keep_prob": click.option(
-            "--keep-prob",
-            type=KEEP_PROBS,
-            help="Dropout keep probability on hidden layers: one value or one per hidden layer.",
-        ),
-        "validation_fraction": click.option(
-            "--validation-fraction",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            help="Hold out this share of the training set to report validation cost.",
-        ),
-        "patience": click.option(
-            "--patience",
-            type=click.IntRange(min=1),
-            help="Early stopping after this many recorded costs without a better validation "
-            "cost (needs --validation-fraction).",
-        ),
-        "record_every": click.option(
-            "--record-every",
-            type=click.IntRange(min=1),
-            help="Record the cost every N iterations (full batch). [default: 100]",
-        ),
-    }
-    return _apply(options, command, skip)
-
-
-def _apply(options, command, skip=()):
-    """Decorate ``command`` with ``options`` (name to click option) but those in ``skip``,
-    in the order given."""
-    for name, option in reversed(options.items()):
-        if name not in skip:
-            command = option(command)
-    return command
-
-
-def n_jobs_option(command):
-    """``--n-jobs``: how many processes train the folds."""
-    return click.option(
-        "--n-jobs",
-        type=Processes(),
-        default=-1,
-        show_default=True,
-        help="Processes that train cross-validation folds at once; -1: one per core.",
-    )(command)
-
-
-def grid_options(command):
-    """The values ``deepcat tune`` tries, and its ``--cv``, ``--n-jobs``, ``--out``, ``--force``."""
-    options = {
-        "learning_rate": click.option(
-            "--learning-rate",
-            type=RATES,
-            help="Learning rates to try, e.g. 0.01,0.003,0.001.",
-        ),
-        "hidden": click.option(
-            "--hidden",
-            type=HIDDEN,
-            multiple=True,
-            help="Hidden layer sizes of one network to try, e.g. 20,7,5 ('none' for no hidden "
-            "layer); repeat the option for each: --hidden 20,7,5 --hidden 64 --hidden none.",
-        ),
-        "lambd": click.option("--lambd", type=LAMBDS, help="L2 strengths to try, e.g. 0,0.1,1."),
-        "keep_prob": click.option(
-            "--keep-prob",
-            type=KEEP_PROBS,
-            help="Dropout keep probabilities to try, e.g. 1,0.8; each applies to every hidden "
-            "layer.",
-        ),
-        "batch_size": click.option(
-            "--batch-size",
-            type=BATCH_SIZES,
-            help="Mini-batch sizes to try, e.g. 32,128 (the training set size for full batch).",
-        ),
-        "cv": click.option(
-            "--cv",
-            type=click.IntRange(min=2),
-            default=5,
-            show_default=True,
-            metavar="K",
-            help="Folds of the stratified K-fold cross-validation.",
-        ),
-        "n_jobs": n_jobs_option,
-        "out": click.option(
-            "--out",
-            metavar="CSV",
-            help="File for the ranked table. [default: runs/tune-<time>.csv]",
-        ),
-        "force": click.option("--force", is_flag=True, help="Replace an existing CSV file."),
-    }
-    return _apply(options, command)
 
 
 def _datasets_epilog():
@@ -331,8 +63,7 @@ def cli():
 
 @cli.command(epilog=_datasets_epilog())
 @dataset_options
-@network_options
-@training_options
+@train_options
 @click.option(
     "--from",
     "from_model",
@@ -446,14 +177,6 @@ def _cross_validate(ctx, data, settings, cv, n_jobs, out):
     return results
 
 
-def _network_base_options(command):
-    return network_options(command, skip=GRID_OPTIONS)
-
-
-def _training_base_options(command):
-    return training_options(command, skip=GRID_OPTIONS)
-
-
 @cli.command(
     epilog="\b\nExample, 3 x 2 x 2 = 12 settings of 5 folds each:\n"
     "  deepcat tune --dataset digits --learning-rate 0.01,0.003,0.001 --hidden 64 "
@@ -461,8 +184,7 @@ def _training_base_options(command):
 )
 @dataset_options
 @grid_options
-@_network_base_options
-@_training_base_options
+@tune_base_options
 @click.pass_context
 def tune(
     ctx,
@@ -494,7 +216,7 @@ def tune(
     out = Path(out) if out else tuning.default_table_path()
     with _usage_errors(ctx):
         tuning.check_table_path(out, force)
-    grid_given = {name: given.pop(name) for name in GRID_OPTIONS}
+    grid_given = {setting.name: given.pop(setting.name) for setting in TUNABLE}
     grid_given["hidden"] = list(grid_given["hidden"])
     with _failures():
         dataset, data_options = _choose_dataset(
@@ -508,11 +230,7 @@ def tune(
         data = load_dataset(dataset, **data_options)
     with _usage_errors(ctx):
         tuning.check_cv(data, cv)
-    base = {
-        key: settings.get(key)
-        for key in (*runs.NETWORK_SETTINGS, *runs.FIT_SETTINGS)
-        if key not in GRID_OPTIONS
-    }
+    base = {s.name: settings.get(s.name) for s in SETTINGS if not s.tunable}
     n_settings = math.prod(len(values) for values in grid.values())
     click.echo(tune_plan(data, base, n_settings, cv, tuning.processes(n_jobs, n_settings * cv)))
     try:
@@ -692,9 +410,7 @@ def _usage_errors(ctx):
 
 def _option_names(message):
     """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
-    from deepcat.cli.runs import FIT_SETTINGS
-
-    names = "|".join(sorted((*FIT_SETTINGS, "learning_rate"), key=len, reverse=True))
+    names = "|".join(sorted((setting.name for setting in FIT), key=len, reverse=True))
     return re.sub(rf"\b({names})\b", lambda m: "--" + m.group(1).replace("_", "-"), message)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from deepcat.core.metrics import precision_recall_f1
+from deepcat.training.settings import TUNABLE
 
 
 def table(rows, align_right=()):
@@ -206,13 +207,7 @@ def _early_stopping_text(metrics):
 
 # -- model selection (``train --cv``, ``tune``) ------------------------------------------------
 
-TUNE_COLUMNS = {
-    "learning_rate": "learning rate",
-    "hidden_layer_sizes": "hidden",
-    "lambd": "lambd",
-    "keep_prob": "keep prob",
-    "batch_size": "batch size",
-}
+TUNE_COLUMNS = {setting.estimator: setting.name.replace("_", " ") for setting in TUNABLE}
 """Column titles of the settings in the ``deepcat tune`` table, by estimator setting."""
 
 

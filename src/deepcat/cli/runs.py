@@ -27,37 +27,16 @@ from deepcat.data.datasets import get_source
 from deepcat.data.files import atomic_write, current_umask
 from deepcat.data.preprocessing import preprocessing_record
 from deepcat.network import Network
-from deepcat.training.settings import build_config
+from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
 
-NETWORK_SETTINGS = ("hidden", "activation", "init", "seed", "dtype")
-FIT_SETTINGS = (
-    "iterations",
-    "epochs",
-    "batch_size",
-    "optimizer",
-    "beta",
-    "beta1",
-    "beta2",
-    "epsilon",
-    "decay",
-    "decay_rate",
-    "decay_every",
-    "lambd",
-    "keep_prob",
-    "validation_fraction",
-    "patience",
-    "record_every",
-)
-BASE_SETTINGS = {
-    "activation": "relu",
-    "init": "lecun",
-    "seed": 1,
-    "dtype": "float64",
-    "optimizer": "gd",
-    "record_every": 100,
-}
-"""Defaults that do not depend on the data set; each data set adds its own
-(:attr:`deepcat.datasets.DatasetSource.defaults`)."""
+RECORDED_DEFAULTS = ("activation", "init", "seed", "dtype", "optimizer", "record_every")
+"""Settings whose command-line default every run fills in and records, whatever the data set;
+each data set adds its own (:attr:`deepcat.data.datasets.DatasetSource.defaults`), and the
+other settings are recorded as null when not given."""
+BASE_SETTINGS = {name: BY_NAME[name].cli_default for name in RECORDED_DEFAULTS}
+NETWORK_NAMES = tuple(setting.name for setting in NETWORK)
+FIT_OPTIONS = tuple(setting.name for setting in FIT if setting.name != "learning_rate")
+"""The ``Network.fit`` keywords a run passes from its settings (the rate goes one by one)."""
 
 
 def resolve_settings(dataset_name, given):
@@ -72,8 +51,8 @@ def resolve_settings(dataset_name, given):
     Returns
     -------
     dict
-        Every key of :data:`NETWORK_SETTINGS`, ``learning_rates`` (a list) and those of
-        :data:`FIT_SETTINGS` that have a value.
+        Every network setting (:data:`deepcat.training.settings.NETWORK`), ``learning_rates``
+        (a list) and the training settings that have a value.
     """
     defaults = dict(get_source(dataset_name).defaults)
     given = {key: value for key, value in given.items() if value is not None}
@@ -94,7 +73,7 @@ def resolve_settings(dataset_name, given):
 
 def fit_options(settings):
     """The keyword arguments of :meth:`Network.fit` among ``settings`` (all but the rate)."""
-    options = {key: settings[key] for key in FIT_SETTINGS if settings.get(key) is not None}
+    options = {key: settings[key] for key in FIT_OPTIONS if settings.get(key) is not None}
     if isinstance(options.get("keep_prob"), list):
         options["keep_prob"] = list(options["keep_prob"])
     return options
@@ -108,30 +87,8 @@ def check_settings(settings, n_hidden):
     ValueError, TypeError
         Naming the setting and the range it accepts.
     """
-    options = fit_options(settings)
-    validation = options.pop("validation_fraction", None)
-    if options.get("patience") is not None and validation is None:
-        raise ValueError("patience (early stopping) needs a validation_fraction to watch")
     for rate in settings["learning_rates"]:
-        build_config(
-            learning_rate=rate,
-            iterations=options.get("iterations"),
-            epochs=options.get("epochs"),
-            batch_size=options.get("batch_size"),
-            beta=options.get("beta"),
-            beta1=options.get("beta1"),
-            beta2=options.get("beta2"),
-            epsilon=options.get("epsilon"),
-            decay=options.get("decay"),
-            optimizer=options.get("optimizer", "gd"),
-            decay_rate=options.get("decay_rate", 1.0),
-            decay_every=options.get("decay_every", 1),
-            lambd=options.get("lambd", 0.0),
-            keep_prob=options.get("keep_prob", 1.0),
-            patience=options.get("patience"),
-            record_every=options.get("record_every", 100),
-            n_hidden=n_hidden,
-        )
+        build_config(n_hidden, learning_rate=rate, **fit_options(settings))
 
 
 def build_network(settings, n_x, n_classes, source=None, freeze=0):
@@ -312,7 +269,7 @@ def run_metrics(run, dataset, settings, data_options):
     history = run.history
     train_correct = int(np.sum(run.train_predictions == dataset.train_y))
     test_correct = int(np.sum(run.test_predictions == dataset.test_y))
-    hyperparameters = {key: settings.get(key) for key in (*NETWORK_SETTINGS, *FIT_SETTINGS)}
+    hyperparameters = {key: settings.get(key) for key in (*NETWORK_NAMES, *FIT_OPTIONS)}
     hyperparameters["learning_rate"] = run.learning_rate
     hyperparameters["hidden"] = run.network.layer_dims[1:-1]
     hyperparameters["output"] = run.network.output

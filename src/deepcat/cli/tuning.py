@@ -20,21 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.cli.runs import check_settings, fit_options, timestamped_path
+from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options, timestamped_path
 from deepcat.core.validation import DTYPES
+from deepcat.training.settings import BY_NAME, TUNABLE
 
 FOLD_SEED = 0
 """Seed of the fold assignment: fixed, so that a table can be reproduced."""
-
-GRID_SETTINGS = {
-    "learning_rate": "learning_rate",
-    "hidden": "hidden_layer_sizes",
-    "lambd": "lambd",
-    "keep_prob": "keep_prob",
-    "batch_size": "batch_size",
-}
-"""The settings ``deepcat tune`` searches over: command-line name to estimator name,
-in the order of the table's columns."""
 
 
 def estimator_settings(settings, learning_rate):
@@ -52,19 +43,14 @@ def estimator_settings(settings, learning_rate):
     """
     from deepcat.sklearn.model_selection import network_settings
 
+    network = {BY_NAME[name].library: settings[name] for name in NETWORK_NAMES if name != "hidden"}
     return network_settings(
-        settings["hidden"],
-        hidden_activation=settings["activation"],
-        init=settings["init"],
-        seed=settings["seed"],
-        dtype=settings["dtype"],
-        learning_rate=learning_rate,
-        **fit_options(settings),
+        settings["hidden"], learning_rate=learning_rate, **network, **fit_options(settings)
     )
 
 
 def grid_values(settings, given):
-    """The values to try for each of :data:`GRID_SETTINGS`, under their estimator names.
+    """The values to try for each tunable setting, under their estimator names.
 
     Parameters
     ----------
@@ -78,21 +64,18 @@ def grid_values(settings, given):
     Returns
     -------
     dict of str to list
-        In :data:`GRID_SETTINGS` order; hidden sizes as tuples.
+        In the order of :data:`deepcat.training.settings.TUNABLE`; hidden sizes as tuples.
     """
-    base = {
-        "learning_rate": settings["learning_rates"],
-        "hidden": [settings["hidden"]],
-        "lambd": [settings.get("lambd", 0.0)],
-        "keep_prob": [settings.get("keep_prob", 1.0)],
-        "batch_size": [settings.get("batch_size")],
-    }
     grid = {}
-    for name, estimator_name in GRID_SETTINGS.items():
-        values = list(given.get(name) or base[name])
-        if name == "hidden":
+    for setting in TUNABLE:
+        if setting.name == "learning_rate":
+            base = settings["learning_rates"]
+        else:
+            base = [settings.get(setting.name, setting.default)]
+        values = list(given.get(setting.name) or base)
+        if setting.name == "hidden":
             values = [tuple(sizes) for sizes in values]
-        grid[estimator_name] = values
+        grid[setting.estimator] = values
     return grid
 
 
@@ -109,12 +92,12 @@ def check_grid(settings, grid):
     """
     learning_rates = grid["learning_rate"]
     check_settings({**settings, "learning_rates": learning_rates}, len(settings["hidden"]))
-    for name, estimator_name in GRID_SETTINGS.items():
-        if name == "learning_rate":
+    for setting in TUNABLE:
+        if setting.name == "learning_rate":
             continue
-        for value in grid[estimator_name]:
-            variant = {**settings, "learning_rates": learning_rates[:1], name: value}
-            if name == "hidden":
+        for value in grid[setting.estimator]:
+            variant = {**settings, "learning_rates": learning_rates[:1], setting.name: value}
+            if setting.name == "hidden":
                 variant["hidden"] = list(value)
             check_settings(variant, len(variant["hidden"]))
 
@@ -275,9 +258,9 @@ def train_command(dataset, options, params, searched):
     for name, value in options.items():
         if value is not None:
             words += [_flag(name), option_text(value)]
-    for name, estimator_name in GRID_SETTINGS.items():
-        if name in searched:
-            words += [_flag(name), option_text(params[estimator_name])]
+    for setting in TUNABLE:
+        if setting.name in searched:
+            words += [_flag(setting.name), option_text(params[setting.estimator])]
     return shlex.join(words)
 
 

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from deepcat.core.validation import check_positive_int, resolve_dtype
 from deepcat.network import Network
+from deepcat.training.settings import FIT
 
 _MAX_SEED = 2**32 - 1
 
@@ -160,28 +161,11 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         dtype="float64",
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.init = init
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.iterations = iterations
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.beta = beta
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.decay = decay
-        self.decay_rate = decay_rate
-        self.decay_every = decay_every
-        self.lambd = lambd
-        self.keep_prob = keep_prob
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.record_every = record_every
-        self.random_state = random_state
-        self.dtype = dtype
+        # scikit-learn reads the parameters from this signature, which is the estimator's
+        # side of deepcat.training.settings.SETTINGS (tests/test_settings.py holds them equal).
+        for name, value in locals().items():
+            if name != "self":
+                setattr(self, name, value)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -216,10 +200,6 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = resolve_dtype(self.dtype)
         seed = _seed_from(self.random_state)
-        if self.iterations is None:
-            epochs, iterations = check_positive_int(self.epochs, "epochs"), None
-        else:
-            epochs, iterations = None, check_positive_int(self.iterations, "iterations")
         X, y = validate_data(self, X, y, dtype=dtype)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
@@ -240,27 +220,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             seed=seed,
             dtype=dtype.__name__,
         )
-        history = network.fit(
-            X.T,
-            y_index.reshape(1, -1),
-            learning_rate=self.learning_rate,
-            iterations=iterations,
-            epochs=epochs,
-            batch_size=self.batch_size,
-            optimizer=self.optimizer,
-            beta=self.beta,
-            beta1=self.beta1,
-            beta2=self.beta2,
-            epsilon=self.epsilon,
-            decay=self.decay,
-            decay_rate=self.decay_rate,
-            decay_every=self.decay_every,
-            lambd=self.lambd,
-            keep_prob=self.keep_prob,
-            validation_fraction=self.validation_fraction,
-            patience=self.patience,
-            record_every=self.record_every,
-        )
+        history = network.fit(X.T, y_index.reshape(1, -1), **self._fit_settings())
         # Fitted attributes are set only once training has succeeded.
         self.classes_ = classes
         self.network_ = network
@@ -274,6 +234,18 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             else None
         )
         return self
+
+    def _fit_settings(self):
+        """``Network.fit``'s keywords from this estimator's parameters (``iterations``, when
+        given, replaces ``epochs``)."""
+        settings = {
+            setting.library: getattr(self, setting.estimator)
+            for setting in FIT
+            if setting.estimator is not None
+        }
+        if self.iterations is not None:
+            settings["epochs"] = None
+        return settings
 
     def _updates_per_epoch(self, n_samples):
         """Mini-batches in one pass over the examples left after the validation split."""

@@ -23,6 +23,7 @@ import numpy as np
 
 from deepcat.core.validation import check_positive_int
 from deepcat.sklearn.results import CVResult, SearchResults, plain, read_csv
+from deepcat.training.settings import estimator_settings
 
 __all__ = [
     "CVResult",
@@ -34,31 +35,7 @@ __all__ = [
 ]
 
 
-def network_settings(
-    hidden_layer_sizes,
-    *,
-    hidden_activation="relu",
-    init="lecun",
-    seed=None,
-    dtype="float64",
-    learning_rate=0.0075,
-    iterations=None,
-    epochs=None,
-    batch_size=None,
-    optimizer="gd",
-    beta=None,
-    beta1=None,
-    beta2=None,
-    epsilon=None,
-    decay=None,
-    decay_rate=1.0,
-    decay_every=1,
-    lambd=0.0,
-    keep_prob=1.0,
-    validation_fraction=None,
-    patience=None,
-    record_every=100,
-) -> dict:
+def network_settings(hidden_layer_sizes, **settings) -> dict:
     """The :class:`~deepcat.sklearn.DeepCatClassifier` settings of a ``Network`` training run.
 
     The estimator's defaults suit scikit-learn users (Adam, mini-batches); this
@@ -71,13 +48,14 @@ def network_settings(
     ----------
     hidden_layer_sizes : sequence of int
         ``layer_dims[1:-1]``, the hidden layers ``(n_1, ..., n_{L-1})``.
-    hidden_activation, init, seed, dtype :
-        As in :class:`deepcat.Network` (``seed`` becomes ``random_state``).
-    learning_rate, iterations, epochs, batch_size, optimizer, beta, beta1, beta2, epsilon :
-        As in :meth:`deepcat.Network.fit`; without ``iterations`` or ``epochs``,
+    **settings
+        ``hidden_activation``, ``init``, ``seed`` (it becomes ``random_state``) and ``dtype``
+        as in :class:`deepcat.Network`; ``learning_rate``, ``iterations``, ``epochs``,
+        ``batch_size``, ``optimizer``, ``beta``, ``beta1``, ``beta2``, ``epsilon``, ``decay``,
+        ``decay_rate``, ``decay_every``, ``lambd``, ``keep_prob``, ``validation_fraction``,
+        ``patience`` and ``record_every`` as in :meth:`deepcat.Network.fit` (the list is
+        :data:`deepcat.training.settings.SETTINGS`). Without ``iterations`` or ``epochs``,
         2500 iterations.
-    decay, decay_rate, decay_every, lambd, keep_prob, validation_fraction, patience, record_every :
-        As in :meth:`deepcat.Network.fit`.
 
     Returns
     -------
@@ -86,36 +64,7 @@ def network_settings(
         ``seed``, ``random_state`` is left out so that those functions' own
         ``random_state`` seeds every network.
     """
-    if iterations is not None and epochs is not None:
-        raise ValueError("give iterations or epochs, not both")
-    settings = {
-        "hidden_layer_sizes": plain(hidden_layer_sizes),
-        "activation": hidden_activation,
-        "init": init,
-        "learning_rate": learning_rate,
-        "batch_size": batch_size,
-        "optimizer": optimizer,
-        "beta": beta,
-        "beta1": beta1,
-        "beta2": beta2,
-        "epsilon": epsilon,
-        "decay": decay,
-        "decay_rate": decay_rate,
-        "decay_every": decay_every,
-        "lambd": lambd,
-        "keep_prob": keep_prob,
-        "validation_fraction": validation_fraction,
-        "patience": patience,
-        "record_every": record_every,
-        "dtype": dtype,
-    }
-    if epochs is not None:
-        settings["epochs"] = epochs
-    else:
-        settings["iterations"] = 2500 if iterations is None else iterations
-    if seed is not None:
-        settings["random_state"] = seed
-    return settings
+    return estimator_settings(plain(hidden_layer_sizes), **settings)
 
 
 def cross_validate(

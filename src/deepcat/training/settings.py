@@ -1,97 +1,326 @@
-"""The settings of one ``fit``: declared once, validated once, at the library's boundary."""
+"""Every setting of a network and of its training, declared once, and validated once.
+
+:data:`SETTINGS` is the one list of options. Each :class:`Setting` gives its name, the kind of
+value it takes (type and allowed range, or the registry its names come from), its default, one
+line of help, whether ``deepcat tune`` can search over it, and what it is called where the
+ecosystem names it otherwise (``hidden_layer_sizes`` and ``random_state`` in scikit-learn,
+``hidden_activation`` in :class:`deepcat.Network`). Everything else derives from it:
+
+- :meth:`deepcat.Network.fit` keeps an explicit signature for learners and IDEs; its keywords
+  and defaults are those of :data:`FIT`, and it validates them with :func:`build_config`;
+- :class:`deepcat.sklearn.DeepCatClassifier`'s parameters are the settings' estimator names and
+  estimator defaults, and :func:`deepcat.sklearn.model_selection.network_settings` maps one
+  to the other with :func:`estimator_settings`;
+- the ``train`` and ``tune`` options of the command line are generated from the declarations
+  (:mod:`deepcat.cli.options`), and ``metrics.json`` records the settings under their names.
+
+``tests/test_settings.py`` fails as soon as any of those disagrees with :data:`SETTINGS`.
+Adding an option means one declaration here plus the code that uses it.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from deepcat.core.optimizers import make_optimizer
-from deepcat.core.schedules import get_schedule
-from deepcat.core.validation import check_in_range, check_positive_float, check_positive_int
+from deepcat.core.activations import HIDDEN_ACTIVATIONS
+from deepcat.core.initializers import INITIALIZERS
+from deepcat.core.optimizers import OPTIMIZERS, make_optimizer
+from deepcat.core.registry import lookup
+from deepcat.core.schedules import SCHEDULES
+from deepcat.core.validation import (
+    DTYPES,
+    check_in_range,
+    check_positive_float,
+    check_positive_int,
+)
+
+SAME = object()
+"""``estimator_default`` of a setting whose scikit-learn default is its ``default``."""
 
 
-@dataclass
+@dataclass(frozen=True)
+class Number:
+    """A real number or an int in an interval, e.g. ``keep_prob`` in (0, 1].
+
+    ``check`` raises the library's messages: an int ``>= low``, "a positive finite number" for
+    floats in (0, inf), and the interval otherwise. ``text`` is the range as the command line
+    states it (``> 0``, ``in (0, 1]``).
+    """
+
+    kind: type
+    low: float = 0.0
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = True
+
+    def contains(self, number):
+        """Whether ``number`` lies in the interval (finite, and of the right side of each end)."""
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        return math.isfinite(number) and above and below
+
+    def check(self, value, name):
+        if self.kind is int:
+            return check_positive_int(value, name, minimum=int(self.low))
+        if self.low == 0 and self.low_open and self.high == math.inf:
+            return check_positive_float(value, name)
+        return check_in_range(
+            value, name, self.low, self.high, low_open=self.low_open, high_open=self.high_open
+        )
+
+    @property
+    def text(self):
+        if self.high == math.inf:
+            return f"{'>' if self.low_open else '>='} {self.low:g}"
+        low, high = "(" if self.low_open else "[", ")" if self.high_open else "]"
+        return f"in {low}{self.low:g}, {self.high:g}{high}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One name of a registry (activations, initializers, optimizers, ...)."""
+
+    names: tuple
+    what: str
+
+    def check(self, value, name):
+        lookup(dict.fromkeys(self.names), value, self.what)
+        return value
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Hidden layer sizes ``(n_1, ..., n_{L-1})``, each an int >= 1; empty for no hidden layer."""
+
+    size = Number(int, 1)
+
+    def check(self, value, name):
+        return [check_positive_int(n, f"{name}[{l - 1}] (n_{l})") for l, n in enumerate(value, 1)]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One option of a network or of its training.
+
+    Attributes
+    ----------
+    name : str
+        Its name in ``metrics.json`` and, with dashes, on the command line (``--keep-prob``).
+    value : Number, Choice or Sizes
+        What it accepts.
+    default :
+        The default of :class:`deepcat.Network` and :meth:`~deepcat.Network.fit`: the course's.
+    help : str
+        One line for ``--help``.
+    stage : {"network", "fit"}
+        Whether it is an argument of ``Network(...)`` or of ``Network.fit(...)``.
+    tunable : int
+        0 when ``deepcat tune`` does not search over it; otherwise it does, and this is its
+        column in the ranked table (1 first).
+    grid_help : str
+        For a tunable setting, the help of ``deepcat tune``'s option, which takes the values
+        to try.
+    several : bool
+        Whether one ``deepcat train`` option takes several values (``--learning-rate
+        0.01,0.001`` trains one model each; ``--keep-prob`` one per hidden layer).
+    plural : str
+        The values in words, for a list of them (``learning rates``).
+    optional : bool
+        ``None`` is a valid value (not given).
+    library_name, estimator_name : str or None
+        The names in :class:`deepcat.Network` and in scikit-learn, when they differ from
+        ``name``; ``None`` where the setting does not exist there.
+    estimator_default :
+        :class:`~deepcat.sklearn.DeepCatClassifier`'s default, chosen for scikit-learn users.
+    command_default :
+        The command line's default, where it differs (``deepcat train`` seeds with 1, so that
+        a run can be repeated); data sets add their own (:mod:`deepcat.data.datasets`).
+    """
+
+    name: str
+    value: object
+    default: object
+    help: str
+    stage: str = "fit"
+    tunable: int = 0
+    grid_help: str = ""
+    several: bool = False
+    plural: str = ""
+    optional: bool = False
+    library_name: str | None = field(default=SAME)
+    estimator_name: str | None = field(default=SAME)
+    estimator_default: object = SAME
+    command_default: object = SAME
+
+    @property
+    def library(self):
+        """The keyword of ``Network(...)`` or ``Network.fit(...)`` (None: not one)."""
+        return self.name if self.library_name is SAME else self.library_name
+
+    @property
+    def estimator(self):
+        """The :class:`~deepcat.sklearn.DeepCatClassifier` parameter (None: not one)."""
+        return self.name if self.estimator_name is SAME else self.estimator_name
+
+    @property
+    def sklearn_default(self):
+        """The estimator's default."""
+        return self.default if self.estimator_default is SAME else self.estimator_default
+
+    @property
+    def cli_default(self):
+        """The command line's default, before a data set's."""
+        return self.default if self.command_default is SAME else self.command_default
+
+    def check(self, value, name=None):
+        """The value validated (``None`` kept for optional settings), or a ValueError/TypeError."""
+        if value is None and self.optional:
+            return None
+        return self.value.check(value, name or self.library or self.name)
+
+
+UNIT_COEFFICIENT = Number(float, 0.0, 1.0)
+POSITIVE = Number(float, 0.0, low_open=True)
+NON_NEGATIVE = Number(float, 0.0)
+COUNT = Number(int, 1)
+
+SETTINGS = (
+    Setting("hidden", Sizes(), (), "Hidden layer sizes, e.g. 20,7,5 ('none' for no hidden "
+            "layer); input and output sizes come from the data. Default: see the data sets below.",
+            stage="network",
+            tunable=2, plural="hidden layer sizes", grid_help="Hidden layer sizes of one "
+            "network to try, e.g. 20,7,5 ('none' for no hidden layer); repeat the option for "
+            "each: --hidden 20,7,5 --hidden 64 --hidden none.", library_name=None,
+            estimator_name="hidden_layer_sizes", estimator_default=(100,)),
+    Setting("activation", Choice(HIDDEN_ACTIVATIONS, "hidden-layer activation"), "relu",
+            "Hidden-layer activation. [default: relu]", stage="network",
+            library_name="hidden_activation"),
+    Setting("init", Choice(tuple(INITIALIZERS), "initializer"), "lecun",
+            "Weight initialization; lecun is the course's. [default: lecun]", stage="network",
+            estimator_default="he"),
+    Setting("seed", Number(int, 0), None, "Seed of the initial weights, shuffling and dropout. "
+            "[default: 1]", stage="network", optional=True, estimator_name="random_state",
+            command_default=1),
+    Setting("dtype", Choice(tuple(DTYPES), "dtype"), "float64",
+            "Floating-point type of parameters and data. [default: float64]", stage="network"),
+    Setting("learning_rate", POSITIVE, 0.0075, "Learning rate alpha; several, e.g. "
+            "0.0075,0.003,0.001, train one model each and compare their cost curves on one "
+            "figure.", tunable=1, several=True, plural="learning rates",
+            grid_help="Learning rates to try, e.g. 0.01,0.003,0.001.",
+            estimator_default=0.001),
+    Setting("iterations", COUNT, None, "Parameter updates.", optional=True),
+    Setting("epochs", COUNT, None, "Passes over the data (or --iterations).", optional=True,
+            estimator_default=100),
+    Setting("batch_size", COUNT, None, "Mini-batch size, reshuffled every epoch. [default: the "
+            "whole training set]", optional=True, tunable=5, plural="mini-batch sizes",
+            grid_help="Mini-batch sizes to try, e.g. 32,128 (the training set size for full "
+            "batch).",
+            estimator_default=64),
+    Setting("optimizer", Choice(tuple(OPTIMIZERS), "optimizer"), "gd", "[default: gd]",
+            estimator_default="adam"),
+    Setting("beta", UNIT_COEFFICIENT, None, "Momentum / RMSprop coefficient in [0, 1).",
+            optional=True),
+    Setting("beta1", UNIT_COEFFICIENT, None, "Adam's first-moment coefficient.", optional=True),
+    Setting("beta2", UNIT_COEFFICIENT, None, "Adam's second-moment coefficient.", optional=True),
+    Setting("epsilon", POSITIVE, None, "RMSprop / Adam denominator guard.", optional=True),
+    Setting("decay", Choice(tuple(SCHEDULES), "learning-rate decay"), None,
+            "Learning-rate decay over epochs. [default: none]", optional=True),
+    Setting("decay_rate", NON_NEGATIVE, 1.0, "[default: 1.0]"),
+    Setting("decay_every", POSITIVE, 1, "Epochs per decay step. [default: 1]"),
+    Setting("lambd", NON_NEGATIVE, 0.0, "L2 regularization. [default: 0]", tunable=3,
+            plural="L2 strengths lambd", grid_help="L2 strengths to try, e.g. 0,0.1,1."),
+    Setting("keep_prob", Number(float, 0.0, 1.0, low_open=True, high_open=False), 1.0,
+            "Dropout keep probability on hidden layers: one value or one per hidden layer.",
+            tunable=4, several=True, plural="keep probabilities", grid_help="Dropout keep "
+            "probabilities to try, e.g. 1,0.8; each applies to every hidden layer."),
+    Setting("validation_fraction", Number(float, 0.0, 1.0, low_open=True), None,
+            "Hold out this share of the training set to report validation cost.",
+            optional=True),
+    Setting("patience", COUNT, None, "Early stopping after this many recorded costs without a "
+            "better validation cost (needs --validation-fraction).", optional=True),
+    Setting("record_every", COUNT, 100, "Record the cost every N iterations (full batch). "
+            "[default: 100]", estimator_default=1),
+)  # fmt: skip
+"""The options, in the order of ``--help``, of the tables and of ``metrics.json``."""
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+NETWORK = tuple(setting for setting in SETTINGS if setting.stage == "network")
+FIT = tuple(setting for setting in SETTINGS if setting.stage == "fit")
+TUNABLE = tuple(sorted((s for s in SETTINGS if s.tunable), key=lambda s: s.tunable))
+"""The settings ``deepcat tune`` searches over, in the order of its table's columns."""
+OPTIMIZER_COEFFICIENTS = ("beta", "beta1", "beta2", "epsilon")
+"""Settings that :func:`deepcat.core.optimizers.make_optimizer` checks against the optimizer."""
+DEFAULT_ITERATIONS = 2500
+"""Updates made when neither ``iterations`` nor ``epochs`` is given (the course's)."""
+
+INPUT_SCALE = Setting(
+    "input_scale", POSITIVE, None, "Divide X by this, one mini-batch at a time.", optional=True
+)
+"""``Network.fit(input_scale=...)``: a property of the data handed to ``fit`` rather than of
+the network's training, so the command line and scikit-learn set it themselves."""
+
+
 class TrainingConfig:
-    """Validated settings of one :meth:`Network.fit` call (see its docstring)."""
+    """The validated settings of one :meth:`Network.fit` call.
 
-    learning_rate: float
-    iterations: int | None
-    epochs: int | None
-    batch_size: int | None
-    optimizer: object
-    decay: str | None
-    decay_rate: float
-    decay_every: float
-    lambd: float
-    keep_prob: list | None
-    patience: int | None
-    record_every: int
-    input_scale: float | None = None
+    One attribute per :data:`FIT` setting (but the optimizer's coefficients) and
+    ``input_scale``, holding the checked value; ``optimizer`` is the optimizer object built
+    from its name and coefficients, and ``iterations`` is set (2500) when neither it nor
+    ``epochs`` was given.
+    """
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __repr__(self):
+        return f"TrainingConfig({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
 
 
-def build_config(
-    *,
-    learning_rate,
-    iterations,
-    epochs,
-    batch_size,
-    optimizer,
-    beta,
-    beta1,
-    beta2,
-    epsilon,
-    decay,
-    decay_rate,
-    decay_every,
-    lambd,
-    keep_prob,
-    patience,
-    record_every,
-    n_hidden,
-    input_scale=None,
-):
-    """Validate :meth:`Network.fit`'s settings into a :class:`TrainingConfig`."""
-    learning_rate = check_positive_float(learning_rate, "learning_rate")
-    if iterations is not None and epochs is not None:
+def build_config(n_hidden, has_validation=False, **given):
+    """Validate :meth:`Network.fit`'s settings into a :class:`TrainingConfig`.
+
+    Parameters
+    ----------
+    n_hidden : int
+        ``L - 1``, the number of hidden layers (``keep_prob`` may give one value per layer).
+    has_validation : bool
+        Whether validation data is given (early stopping needs some).
+    **given
+        :data:`FIT` settings by their library names, and ``input_scale``; missing ones take
+        their defaults.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the setting and what it accepts; an unknown name too.
+    """
+    known = {setting.library: setting for setting in (*FIT, INPUT_SCALE)}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise TypeError(f"unknown training setting {unknown[0]!r}; expected one of {list(known)}")
+    values = {name: given.get(name, setting.default) for name, setting in known.items()}
+    if values["iterations"] is not None and values["epochs"] is not None:
         raise ValueError("give iterations or epochs, not both")
-    if iterations is None and epochs is None:
-        iterations = 2500
-    if iterations is not None:
-        iterations = check_positive_int(iterations, "iterations")
-    else:
-        epochs = check_positive_int(epochs, "epochs")
-    if batch_size is not None:
-        batch_size = check_positive_int(batch_size, "batch_size")
-    get_schedule(decay)
-    decay_rate = check_in_range(decay_rate, "decay_rate", 0.0, math.inf, high_open=True)
-    decay_every = check_positive_float(decay_every, "decay_every")
-    lambd = check_in_range(lambd, "lambd", 0.0, math.inf, high_open=True)
-    keep_prob = _check_keep_prob(keep_prob, n_hidden)
-    if patience is not None:
-        patience = check_positive_int(patience, "patience")
-    if input_scale is not None:
-        input_scale = check_positive_float(input_scale, "input_scale")
-    return TrainingConfig(
-        learning_rate=learning_rate,
-        iterations=iterations,
-        epochs=epochs,
-        batch_size=batch_size,
-        optimizer=make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, epsilon=epsilon),
-        decay=decay,
-        decay_rate=decay_rate,
-        decay_every=decay_every,
-        lambd=lambd,
-        keep_prob=keep_prob,
-        patience=patience,
-        record_every=check_positive_int(record_every, "record_every"),
-        input_scale=input_scale,
-    )
+    if values["iterations"] is None and values["epochs"] is None:
+        values["iterations"] = DEFAULT_ITERATIONS
+    keep_prob = values.pop("keep_prob")
+    checked = {name: known[name].check(value) for name, value in values.items()}
+    checked["keep_prob"] = _check_keep_prob(keep_prob, n_hidden)
+    coefficients = {name: checked.pop(name) for name in OPTIMIZER_COEFFICIENTS}
+    checked["optimizer"] = make_optimizer(checked["optimizer"], **coefficients)
+    if checked["patience"] is not None and not (
+        has_validation or checked["validation_fraction"] is not None
+    ):
+        raise ValueError("early stopping (patience) needs validation_data or validation_fraction")
+    return TrainingConfig(**checked)
 
 
 def _check_keep_prob(keep_prob, n_hidden):
     """One value for every hidden layer, or one per hidden layer; None when all are 1."""
+    setting = BY_NAME["keep_prob"]
     values = list(keep_prob) if isinstance(keep_prob, (list, tuple, np.ndarray)) else None
     if values is None:
         values = [keep_prob] * n_hidden
@@ -99,8 +328,44 @@ def _check_keep_prob(keep_prob, n_hidden):
         raise ValueError(
             f"keep_prob needs one value per hidden layer (L - 1 = {n_hidden}), got {len(values)}"
         )
-    values = [
-        check_in_range(p, f"keep_prob for layer {l}", 0.0, 1.0, low_open=True)
-        for l, p in enumerate(values, start=1)
-    ]
+    values = [setting.check(p, f"keep_prob for layer {l}") for l, p in enumerate(values, start=1)]
     return values if any(p < 1 for p in values) else None
+
+
+def estimator_settings(hidden_layer_sizes, **settings):
+    """The :class:`~deepcat.sklearn.DeepCatClassifier` parameters of a ``Network`` run.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : sequence of int
+        ``layer_dims[1:-1]``.
+    **settings
+        Keywords of ``Network(...)`` (``hidden_activation``, ``init``, ``seed``, ``dtype``)
+        and ``Network.fit(...)``, by their library names; missing ones take the library's
+        defaults (not the estimator's), and ``iterations`` is 2500 when neither it nor
+        ``epochs`` is given, so that the estimator trains exactly as ``Network.fit`` would.
+
+    Returns
+    -------
+    dict
+        Estimator parameter to value. Without ``seed``, ``random_state`` is left out, so that
+        a caller's own ``random_state`` applies.
+    """
+    known = {s.library: s for s in SETTINGS if s.library is not None and s.estimator}
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise TypeError(f"unknown setting {unknown[0]!r}; expected one of {list(known)}")
+    if settings.get("iterations") is not None and settings.get("epochs") is not None:
+        raise ValueError("give iterations or epochs, not both")
+    result = {"hidden_layer_sizes": hidden_layer_sizes}
+    for name, setting in known.items():
+        result[setting.estimator] = settings.get(name, setting.default)
+    if result["epochs"] is None:
+        result.pop("epochs")
+        if result["iterations"] is None:
+            result["iterations"] = DEFAULT_ITERATIONS
+    else:
+        result.pop("iterations")
+    if result["random_state"] is None:
+        result.pop("random_state")
+    return result

@@ -1,0 +1,192 @@
+"""The command line's options, generated from the one declaration of every setting.
+
+``deepcat train`` takes one option per :data:`deepcat.training.settings.SETTINGS` entry, with the
+setting's range as its click type (so a bad value is a usage error before any work) and its
+help line; ``deepcat tune`` takes a list of values to try for each tunable setting, and the
+others as its base settings. Nothing here states a range, a default or a help text of its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import click
+
+from deepcat.data.datasets import DATASETS
+from deepcat.training.settings import SETTINGS, TUNABLE, Choice, Number, Sizes
+
+
+class NumberList(click.ParamType):
+    """One number or several separated by commas, each checked against a range."""
+
+    def __init__(self, number, expected, allow_none=False):
+        self.number = number
+        self.expected = expected
+        self.allow_none = allow_none
+        kind = number.kind.__name__
+        self.name = f"{kind}[,{kind}...]"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        text = str(value).strip()
+        if self.allow_none and text.lower() == "none":
+            return []
+        try:
+            numbers = [self.number.kind(item) for item in text.split(",")]
+        except ValueError:
+            self.fail(f"expected {self.expected}, separated by commas; got {value!r}", param, ctx)
+        for number in numbers:
+            if not self.number.contains(number):
+                self.fail(f"expected {self.expected}; got {number:g}", param, ctx)
+        return numbers
+
+
+class Processes(click.ParamType):
+    """joblib's ``n_jobs``: a number of processes >= 1, or -1 for one per core."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not (number == -1 or number >= 1):
+            self.fail(
+                f"expected a number of processes >= 1, or -1 for every core; got {value}",
+                param,
+                ctx,
+            )
+        return number
+
+
+def flag(setting):
+    """The option a user types for ``setting``: ``--keep-prob``."""
+    return "--" + setting.name.replace("_", "-")
+
+
+def list_type(setting):
+    """A :class:`NumberList` of ``setting``'s values: ``learning rates > 0``."""
+    if isinstance(setting.value, Sizes):
+        number = setting.value.size
+        return NumberList(number, f"{setting.plural} {number.text} (or 'none')", allow_none=True)
+    return NumberList(setting.value, f"{setting.plural} {setting.value.text}")
+
+
+def value_type(setting):
+    """The click type of one value of ``setting``, with its declared range or names."""
+    value = setting.value
+    if isinstance(value, Choice):
+        return click.Choice(list(value.names))
+    if isinstance(value, Sizes) or setting.several:
+        return list_type(setting)
+    if isinstance(value, Number) and value.kind is int:
+        return click.IntRange(min=int(value.low))
+    high = None if value.high == math.inf else _bound(value.high)
+    low = _bound(value.low)
+    return click.FloatRange(low, high, min_open=value.low_open, max_open=value.high_open)
+
+
+def _bound(number):
+    """An integral bound as an int, so that ``--help`` says ``[0<=x<1]``, not ``[0.0<=x<1.0]``."""
+    return int(number) if float(number).is_integer() else number
+
+
+def setting_options(command, settings):
+    """Decorate ``command`` with one option per setting, in the order given."""
+    for setting in reversed(settings):
+        command = click.option(flag(setting), type=value_type(setting), help=setting.help)(command)
+    return command
+
+
+def train_options(command):
+    """Every network and training setting, as ``deepcat train`` takes it."""
+    return setting_options(command, SETTINGS)
+
+
+def tune_base_options(command):
+    """The settings ``deepcat tune`` does not search over: one value each."""
+    return setting_options(command, [setting for setting in SETTINGS if not setting.tunable])
+
+
+def grid_options(command):
+    """The values ``deepcat tune`` tries for each tunable setting, and its own options."""
+    options = [
+        click.option(
+            flag(setting),
+            type=list_type(setting),
+            multiple=isinstance(setting.value, Sizes),
+            help=setting.grid_help,
+        )
+        for setting in TUNABLE
+    ]
+    options += [
+        click.option(
+            "--cv",
+            type=click.IntRange(min=2),
+            default=5,
+            show_default=True,
+            metavar="K",
+            help="Folds of the stratified K-fold cross-validation.",
+        ),
+        n_jobs_option,
+        click.option(
+            "--out",
+            metavar="CSV",
+            help="File for the ranked table. [default: runs/tune-<time>.csv]",
+        ),
+        click.option("--force", is_flag=True, help="Replace an existing CSV file."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def n_jobs_option(command):
+    """``--n-jobs``: how many processes train the folds."""
+    return click.option(
+        "--n-jobs",
+        type=Processes(),
+        default=-1,
+        show_default=True,
+        help="Processes that train cross-validation folds at once; -1: one per core.",
+    )(command)
+
+
+def dataset_options(command):
+    """``--dataset``, ``--data-dir``, ``--test-fraction``, ``--split-seed``, ``--image-size``."""
+    options = [
+        click.option(
+            "--dataset",
+            type=click.Choice(list(DATASETS)),
+            help="Data set to use. train: catvnoncat when its files are found, else "
+            "breast-cancer; evaluate: the one the model was trained on.",
+        ),
+        click.option(
+            "--data-dir",
+            metavar="DIR",
+            help="catvnoncat: folder with the two .h5 files (default $DEEPCAT_DATA, then "
+            "./datasets). folder: the folder with one subfolder of pictures per class.",
+        ),
+        click.option(
+            "--test-fraction",
+            type=click.FloatRange(0, 1, min_open=True, max_open=True),
+            help="Share of each class held out for testing (folder, breast-cancer, digits; "
+            "default 0.2).",
+        ),
+        click.option(
+            "--split-seed",
+            type=click.IntRange(min=0),
+            help="Seed of the train/test split (folder, breast-cancer, digits; default 0).",
+        ),
+        click.option(
+            "--image-size",
+            type=click.IntRange(min=1),
+            help="folder: resize pictures to SIZE x SIZE (default 64).",
+            metavar="SIZE",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
