@@ -22,6 +22,7 @@ from deepcat.core.validation import (
     resolve_dtype,
 )
 from deepcat.data.model_files import load_network, save_network
+from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
 from deepcat.training.settings import FIT, INPUT_SCALE, build_config
@@ -127,14 +128,8 @@ class Network:
                     f"{count:,}",
                 )
             )
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        lines = [
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        lines.append(f"total parameters: {total:,}  (L = {self.L}, dtype {self.dtype.__name__})")
-        return "\n".join(lines)
+        totals = f"total parameters: {total:,}  (L = {self.L}, dtype {self.dtype.__name__})"
+        return f"{table(rows)}\n{totals}"
 
     def __repr__(self):
         return (

@@ -30,6 +30,7 @@ from deepcat.cli.options import (
     tune_base_options,
 )
 from deepcat.data.datasets import DATASETS
+from deepcat.formatting import option_flag, value_text
 from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import FIT, SETTINGS, TUNABLE
 
@@ -41,17 +42,11 @@ def _datasets_epilog():
     lines = ["\b", "Data sets and their default training settings:"]
     for name, source in DATASETS.items():
         defaults = ", ".join(
-            f"{key.replace('_', '-')} {_plain(value)}" for key, value in source.defaults.items()
+            f"{key.replace('_', '-')} {value_text(value)}" for key, value in source.defaults.items()
         )
         lines.append(f"  {name:<14}{source.summary}")
         lines.append(f"  {'':<14}defaults: {defaults}")
     return "\n".join(lines)
-
-
-def _plain(value):
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -411,7 +406,7 @@ def _usage_errors(ctx):
 def _option_names(message):
     """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
     names = "|".join(sorted((setting.name for setting in FIT), key=len, reverse=True))
-    return re.sub(rf"\b({names})\b", lambda m: "--" + m.group(1).replace("_", "-"), message)
+    return re.sub(rf"\b({names})\b", lambda m: option_flag(m.group(1)), message)
 
 
 def _check_transfer_options(ctx, from_model, freeze, given):

@@ -13,6 +13,7 @@ import math
 import click
 
 from deepcat.data.datasets import DATASETS
+from deepcat.formatting import option_flag
 from deepcat.training.settings import SETTINGS, TUNABLE, Choice, Number, Sizes
 
 
@@ -63,7 +64,7 @@ class Processes(click.ParamType):
 
 def flag(setting):
     """The option a user types for ``setting``: ``--keep-prob``."""
-    return "--" + setting.name.replace("_", "-")
+    return option_flag(setting.name)
 
 
 def list_type(setting):

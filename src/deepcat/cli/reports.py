@@ -9,31 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from deepcat.core.metrics import precision_recall_f1
+from deepcat.formatting import option_flag, table, value_text
 from deepcat.training.settings import TUNABLE
-
-
-def table(rows, align_right=()):
-    """Rows of cells as aligned columns, a rule under the first row.
-
-    Parameters
-    ----------
-    rows : list of sequences of str
-        The first row is the header.
-    align_right : collection of int
-        Column indices aligned right (numbers).
-    """
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-
-    def line(row):
-        cells = [
-            cell.rjust(width) if i in align_right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    lines = [line(row) for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
 
 
 def describe_dataset(dataset):
@@ -169,14 +146,11 @@ def model_facts(metadata):
     if training:
         lines.append("training settings:")
         width = max(len(key) for key in training)
-        lines.extend(f"  {key.ljust(width)}  {_plain(value)}" for key, value in training.items())
+        lines.extend(
+            f"  {key.ljust(width)}  {value_text(value, exact=True)}"
+            for key, value in training.items()
+        )
     return "\n".join(lines)
-
-
-def _plain(value):
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value) or "none"
-    return str(value)
 
 
 def describe_preprocessing(record):
@@ -243,10 +217,8 @@ def tune_plan(dataset, base, n_settings, cv, n_processes):
         Setting name to value, for the settings the grid does not vary.
     n_settings, cv, n_processes : int
     """
-    from deepcat.cli.tuning import option_text
-
     settings = " ".join(
-        f"--{name.replace('_', '-')} {option_text(value)}"
+        f"{option_flag(name)} {value_text(value, exact=True)}"
         for name, value in base.items()
         if value is not None
     )
@@ -275,20 +247,8 @@ def tune_table(results):
     header = ["rank", *(TUNE_COLUMNS[name] for name in results.names), "mean accuracy", "std"]
     lines = [header + (["note"] if notes else [])]
     for row in rows:
-        cells = [str(row["rank"]), *(_setting_text(row[name]) for name in results.names)]
+        cells = [str(row["rank"]), *(value_text(row[name], none="all") for name in results.names)]
         cells += [f"{row['mean_accuracy']:.4f}", f"{row['std_accuracy']:.4f}"]
         lines.append(cells + ([row["error"]] if notes else []))
     n = len(results.names)
     return table(lines, align_right={0, n + 1, n + 2})
-
-
-def _setting_text(value):
-    """A table cell: ``20,7,5`` for hidden sizes, ``none`` for no hidden layer, ``all`` for
-    the whole training set as one batch, numbers as ``%g``."""
-    if value is None:
-        return "all"
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value) or "none"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)

@@ -22,6 +22,7 @@ import numpy as np
 
 from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options, timestamped_path
 from deepcat.core.validation import DTYPES
+from deepcat.formatting import option_flag, value_text
 from deepcat.training.settings import BY_NAME, TUNABLE
 
 FOLD_SEED = 0
@@ -257,21 +258,8 @@ def train_command(dataset, options, params, searched):
     words = ["deepcat", "train", "--dataset", dataset]
     for name, value in options.items():
         if value is not None:
-            words += [_flag(name), option_text(value)]
+            words += [option_flag(name), value_text(value, exact=True)]
     for setting in TUNABLE:
         if setting.name in searched:
-            words += [_flag(setting.name), option_text(params[setting.estimator])]
+            words += [option_flag(setting.name), value_text(params[setting.estimator], exact=True)]
     return shlex.join(words)
-
-
-def option_text(value):
-    """A setting as typed on the command line: ``20,7,5``, ``none``, ``0.0075``."""
-    if isinstance(value, (list, tuple)):
-        return ",".join(str(v) for v in value) or "none"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _flag(name):
-    return "--" + name.replace("_", "-")

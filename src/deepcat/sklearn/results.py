@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from deepcat.data.files import atomic_write
+from deepcat.formatting import table
 
 
 @dataclass(frozen=True)
@@ -138,18 +139,12 @@ class SearchResults:
             lines.append(
                 [
                     str(row["rank"]),
-                    *(_short(row[name]) for name in self.names),
+                    *(str(row[name]) for name in self.names),
                     f"{row['mean_accuracy']:.4f} +/- {row['std_accuracy']:.4f}",
                     row["error"],
                 ]
             )
-        widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-        text = [
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines
-        ]
-        text.insert(1, "  ".join("-" * w for w in widths).rstrip())
-        return "\n".join(text)
+        return table(lines)
 
 
 def read_csv(path) -> list[dict]:
@@ -185,11 +180,6 @@ def plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def _short(value):
-    """A setting as a table cell: ``(20, 7)`` rather than JSON's ``[20, 7]``."""
-    return str(value)
 
 
 def _encode(key, value):

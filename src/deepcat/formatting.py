@@ -1,0 +1,66 @@
+"""Text for people: the one table formatter and the one way to write a setting's value.
+
+Used by every layer that prints (the network's summary, the search results, the command line's
+reports), so that tables align the same way and a setting reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+
+def table(rows, align_right=()):
+    """Rows of cells as aligned columns, a rule of dashes under the first row.
+
+    Parameters
+    ----------
+    rows : list of sequences of str
+        The first row is the header.
+    align_right : collection of int
+        Column indices aligned right (numbers).
+
+    Returns
+    -------
+    str
+        One line per row, cells separated by two spaces, trailing spaces removed.
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+
+    def line(row):
+        cells = [
+            cell.rjust(width) if i in align_right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    lines = [line(row) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def value_text(value, *, exact=False, none="none"):
+    """A setting as a person types or reads it: ``20,7,5``, ``0.0075``, ``adam``.
+
+    Parameters
+    ----------
+    value : list, tuple, float, int, str or None
+    exact : bool, default False
+        Floats as ``repr`` (every digit, as a command line must repeat them) rather than ``%g``.
+    none : str, default "none"
+        The text for ``None`` (``"all"`` for a batch size that is the whole set).
+
+    Returns
+    -------
+    str
+        Lists joined by commas, ``"none"`` when empty (no hidden layer).
+    """
+    if value is None:
+        return none
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value) or "none"
+    if isinstance(value, float):
+        return repr(value) if exact else f"{value:g}"
+    return str(value)
+
+
+def option_flag(name):
+    """The command-line option of a setting: ``keep_prob`` is typed ``--keep-prob``."""
+    return "--" + name.replace("_", "-")
