@@ -1,4 +1,5 @@
-import math
+"""Learning-rate decay schedules: each formula with literal numbers, the registry, training
+with a schedule, and the settings' checks."""
 
 import numpy as np
 import pytest
@@ -21,6 +22,30 @@ def test_rates_by_hand(name, epoch, expected):
     assert SCHEDULES[name](0.2, epoch, 0.5, 2) == pytest.approx(expected, rel=1e-15)
 
 
+# alpha0 = 0.1, decay_rate = 0.5, decay_every = 2, worked out by hand. Epoch 3 is not a
+# multiple of decay_every, so a floor in the exponential (or none in the staircase) shows.
+@pytest.mark.parametrize(
+    ("name", "epoch", "expected"),
+    [
+        ("constant", 3, 0.1),
+        ("inverse_time", 0, 0.1),
+        ("inverse_time", 3, 0.05714285714285714),  # 0.1 / (1 + 0.5 * 1.5) = 0.1 / 1.75
+        ("exponential", 0, 0.1),
+        ("exponential", 1, 0.07071067811865475),  # 0.1 * 0.5 ** 0.5 = 0.1 / sqrt(2)
+        ("exponential", 3, 0.03535533905932738),  # 0.1 * 0.5 ** 1.5 = 0.1 / sqrt(8)
+        ("staircase", 0, 0.1),
+        ("staircase", 1, 0.1),  # floor(1 / 2) = 0: no step yet
+        ("staircase", 3, 0.06666666666666667),  # 0.1 / (1 + 0.5 * floor(1.5)) = 0.1 / 1.5
+    ],
+)
+def test_rates_with_literal_numbers(name, epoch, expected):
+    assert get_schedule(name)(0.1, epoch, 0.5, 2) == pytest.approx(expected, rel=1e-14)
+
+
+def test_no_decay_is_constant():
+    assert get_schedule(None)(0.1, 10, 0.5, 2) == 0.1
+
+
 def test_unknown_schedule():
     with pytest.raises(ValueError, match=r"unknown learning-rate decay 'cosine'; expected one of"):
         get_schedule("cosine")
@@ -38,9 +63,11 @@ def test_decay_applies_per_epoch_in_training():
         dW, db = float(((A - Y) * X).mean()), float((A - Y).mean())
         rate = 1.0 / (1 + epoch)
         W, b = W - rate * dW, b - rate * db
-    assert net.parameters["W1"][0, 0] == pytest.approx(W, rel=1e-14)
-    assert net.parameters["b1"][0, 0] == pytest.approx(b, abs=1e-15)
-    assert math.isfinite(W)
+    # By hand: A - Y = (s(W) - 1, 1 - s(W)) on x = (1, -1), so db = 0 and dW = s(W) - 1:
+    # W = 0 + 1 * 0.5 = 0.5, then 0.5 + (1 - s(0.5)) / 2 = 0.68877..., then + (1 - s(W)) / 3.
+    assert W == pytest.approx(0.8002058924947251, rel=1e-14)
+    assert net.parameters["W1"][0, 0] == pytest.approx(0.8002058924947251, rel=1e-14)
+    assert net.parameters["b1"][0, 0] == pytest.approx(0.0, abs=1e-15)  # 0 up to rounding
 
 
 def test_bad_decay_settings():
