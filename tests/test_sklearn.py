@@ -193,7 +193,13 @@ def test_early_stopping_records_validation_scores_and_stops(iris):
     ).fit(X, y)
     assert model.n_iter_ < 500
     assert len(model.validation_scores_) == len(model.loss_curve_) == model.n_iter_
-    assert all(0.0 <= score <= 1.0 for score in model.validation_scores_)
+    # patience=3 stops no sooner than the fourth epoch's evaluation.
+    assert len(model.validation_scores_) >= 4
+    # round(0.3 * 150) = 45 held-out flowers: every score is a count out of 45, and the
+    # best is well above the 1/3 of guessing one class.
+    for score in model.validation_scores_:
+        assert score * 45 == pytest.approx(round(score * 45), abs=1e-9)
+    assert max(model.validation_scores_) > 0.9
 
 
 def test_validation_scores_are_none_without_a_held_out_share(iris):

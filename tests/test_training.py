@@ -66,7 +66,13 @@ def test_dropout_is_off_at_prediction(tiny_binary):
     X, Y = tiny_binary
     net = Network([4, 8, 1], seed=2)
     net.fit(X, Y, iterations=20, keep_prob=0.5)
-    np.testing.assert_array_equal(net.predict_proba(X), net.predict_proba(X))
+    # The forward pass by hand, with every unit kept and no 1 / keep_prob scaling: a mask or
+    # the scaling would change these probabilities.
+    p = net.parameters
+    A1 = np.maximum(0, p["W1"] @ X + p["b1"])
+    A2 = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+    np.testing.assert_allclose(net.predict_proba(X), A2, rtol=1e-13)
+    np.testing.assert_array_equal(net.predict(X), (A2 > 0.5).astype(int))
 
 
 def test_dropout_gradient_by_hand():
@@ -139,9 +145,20 @@ def test_bad_training_options(tiny_binary, kwargs, error, match):
 def test_validation_curves_are_recorded(tiny_binary):
     X, Y = tiny_binary
     net = Network([4, 3, 1], seed=0)
-    history = net.fit(X[:, :20], Y[:, :20], iterations=201, validation_data=(X[:, 20:], Y[:, 20:]))
+    X_val, Y_val = X[:, 20:], Y[:, 20:]
+    p = {key: value.copy() for key, value in net.parameters.items()}
+    history = net.fit(X[:, :20], Y[:, :20], iterations=201, validation_data=(X_val, Y_val))
     assert [i for i, _ in history.val_costs] == [0, 100, 200]
-    assert all(0 <= a <= 1 for _, a in history.val_accuracies)
+    assert [i for i, _ in history.val_accuracies] == [0, 100, 200]
+    # Iteration 0 is evaluated before any update: the initial network's forward pass by hand.
+    A1 = np.maximum(0, p["W1"] @ X_val + p["b1"])
+    A2 = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+    initial_cost = -np.mean(Y_val * np.log(A2) + (1 - Y_val) * np.log(1 - A2))
+    assert history.val_costs[0][1] == pytest.approx(initial_cost, rel=1e-12)
+    assert history.val_accuracies[0][1] == np.mean((A2 > 0.5) == Y_val)
+    # Accuracies on 10 examples are tenths.
+    for _, accuracy in history.val_accuracies:
+        assert accuracy * 10 == pytest.approx(round(accuracy * 10), abs=1e-12)
     assert history.val_costs[-1][1] < history.val_costs[0][1]
 
 
