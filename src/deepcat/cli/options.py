@@ -13,7 +13,7 @@ import math
 import click
 
 from deepcat.data.datasets import DATASETS
-from deepcat.formatting import option_flag
+from deepcat.formatting import option_flag, value_text
 from deepcat.training.settings import SETTINGS, TUNABLE, Choice, Number, Sizes
 
 
@@ -191,3 +191,15 @@ def dataset_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def datasets_epilog():
+    """The data sets and their default training settings, for ``--help`` of train and tune."""
+    lines = ["\b", "Data sets and their default training settings:"]
+    for name, source in DATASETS.items():
+        defaults = ", ".join(
+            f"{key.replace('_', '-')} {value_text(value)}" for key, value in source.defaults.items()
+        )
+        lines.append(f"  {name:<14}{source.summary}")
+        lines.append(f"  {'':<14}defaults: {defaults}")
+    return "\n".join(lines)

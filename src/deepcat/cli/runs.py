@@ -39,7 +39,7 @@ FIT_OPTIONS = tuple(setting.name for setting in FIT if setting.name != "learning
 """The ``Network.fit`` keywords a run passes from its settings (the rate goes one by one)."""
 
 
-def resolve_settings(dataset_name, given):
+def resolve_settings(dataset_name, given, source=None):
     """The settings of a run: base defaults, then the data set's, then the user's.
 
     Parameters
@@ -47,6 +47,8 @@ def resolve_settings(dataset_name, given):
     dataset_name : str
     given : dict
         Options the user set; ``None`` values count as not set.
+    source : Network, optional
+        The model a transfer starts from: its hidden layers and dtype replace the settings'.
 
     Returns
     -------
@@ -68,6 +70,9 @@ def resolve_settings(dataset_name, given):
     keep_prob = settings.get("keep_prob")
     if isinstance(keep_prob, (list, tuple)) and len(keep_prob) == 1:
         settings["keep_prob"] = keep_prob[0]
+    if source is not None:
+        settings["hidden"] = source.layer_dims[1:-1]
+        settings["dtype"] = source.dtype.__name__
     return settings
 
 

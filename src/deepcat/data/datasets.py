@@ -110,6 +110,40 @@ def load_dataset(name, *, data_dir=None, test_fraction=None, split_seed=None, im
     return source.load(**given)
 
 
+def loader_options(name, **options):
+    """The options :func:`load_dataset` gets for data set ``name``, split defaults filled in.
+
+    Parameters
+    ----------
+    name : str
+    **options
+        ``data_dir``, ``test_fraction``, ``split_seed``, ``image_size``; ``None`` means not
+        given. A given ``data_dir`` is made absolute, so that the record of a run still
+        finds the data from another folder.
+
+    Raises
+    ------
+    ValueError
+        Naming the options that the data set does not take.
+    """
+    source = get_source(name)
+    defaults = {
+        "test_fraction": DEFAULT_TEST_FRACTION,
+        "split_seed": 0,
+        "image_size": DEFAULT_IMAGE_SIZE,
+    }
+    resolved = {key: value for key, value in options.items() if value is not None}
+    unused = [key for key in resolved if key not in source.options]
+    if unused:
+        raise ValueError(f"{', '.join(unused)} does not apply to the {name} data set")
+    for key, value in defaults.items():
+        if key in source.options:
+            resolved.setdefault(key, value)
+    if resolved.get("data_dir") is not None:
+        resolved["data_dir"] = str(Path(resolved["data_dir"]).resolve())
+    return resolved
+
+
 def default_dataset(data_dir=None):
     """The data set a plain ``deepcat train`` uses, and why.
 
@@ -267,6 +301,8 @@ def _load_digits(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):
 
 
 SPLIT_OPTIONS = ("test_fraction", "split_seed")
+LOADER_OPTIONS = ("data_dir", *SPLIT_OPTIONS, "image_size")
+"""Every option a loader may take (each data set takes some of them)."""
 
 DATASETS = {
     "catvnoncat": DatasetSource(
@@ -276,7 +312,7 @@ DATASETS = {
     ),
     "folder": DatasetSource(
         _load_folder,
-        ("data_dir", *SPLIT_OPTIONS, "image_size"),
+        LOADER_OPTIONS,
         "your pictures: --data-dir holds one subfolder per class",
     ),
     "breast-cancer": DatasetSource(

@@ -1,0 +1,230 @@
+"""``deepcat train`` and ``deepcat tune``: read the options, call :mod:`deepcat.cli.runs` and
+:mod:`deepcat.cli.tuning`, print :mod:`deepcat.cli.reports`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+
+from deepcat.cli.errors import failures, interrupted, usage_errors
+from deepcat.cli.options import (
+    dataset_options,
+    datasets_epilog,
+    grid_options,
+    n_jobs_option,
+    train_options,
+    tune_base_options,
+)
+from deepcat.data.datasets import LOADER_OPTIONS, default_dataset, load_dataset, loader_options
+from deepcat.training.settings import SETTINGS, TUNABLE
+
+
+@click.command(epilog=datasets_epilog())
+@dataset_options
+@train_options
+@click.option(
+    "--from",
+    "from_model",
+    metavar="MODEL",
+    help="Start from a trained model: keep its hidden layers, put a new output layer on top.",
+)
+@click.option(
+    "--freeze",
+    type=click.IntRange(min=0),
+    help="With --from: how many of the kept layers stay unchanged. [default: 0]",
+)
+@click.option(
+    "--cv",
+    type=click.IntRange(min=2),
+    metavar="K",
+    help="First estimate the accuracy of these settings by stratified K-fold "
+    "cross-validation on the training split and print its mean and spread, then train on the "
+    "whole training split as usual. [default: no cross-validation]",
+)
+@n_jobs_option
+@click.option("--out", metavar="RUN_DIR", help="Folder for the run's files. [default: runs/<time>]")
+@click.option("--force", is_flag=True, help="Replace the files of an existing RUN_DIR.")
+@click.pass_context
+def train(
+    ctx,
+    dataset,
+    from_model,
+    freeze,
+    cv,
+    n_jobs,
+    out,
+    force,
+    **given,
+):
+    """Train a network and write model.npz, metrics.json, cost.png (and mislabeled.png).
+
+    With --cv K, the K-fold accuracy (folds of the training split; the test split is
+    not used) is printed first and recorded in metrics.json.
+    """
+    from deepcat.cli import runs
+    from deepcat.cli.reports import comparison_summary, train_summary
+    from deepcat.network import Network
+
+    typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
+    _check_transfer_options(ctx, from_model, freeze, given)
+    if cv is not None and from_model is not None:
+        raise click.UsageError(
+            "--cv cannot be combined with --from: cross-validation trains new networks", ctx
+        )
+    out = Path(out) if out else runs.default_run_dir()
+    with usage_errors(ctx):
+        runs.check_run_dir(out, force)
+    dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
+    with failures():
+        data = load_dataset(dataset, **data_options)
+        source = Network.load(from_model) if from_model else None
+    settings = runs.resolve_settings(dataset, given, source)
+    with usage_errors(ctx):
+        runs.check_settings(settings, n_hidden=len(settings["hidden"]))
+    cv_results = _cross_validate(ctx, data, settings, cv, n_jobs, out) if cv else None
+    data_record = {"name": dataset} | data_options
+    try:
+        with runs.StagedRunDir(out) as staged, failures():
+            all_metrics, folders, files = runs.train_and_write(
+                staged.staging,
+                data,
+                settings,
+                data_record,
+                source,
+                freeze or 0,
+                from_model,
+                cv_results=cv_results,
+            )
+            staged.commit()
+    except KeyboardInterrupt:
+        interrupted(f"training stopped and nothing was written to {out}")
+    except click.ClickException as error:
+        raise click.ClickException(
+            f"{error.format_message()}\nNothing was written to {out}."
+        ) from None
+    if folders:
+        click.echo(comparison_summary(data, all_metrics, out, folders))
+    else:
+        click.echo(train_summary(data, all_metrics[0], out, files))
+
+
+def _cross_validate(ctx, data, settings, cv, n_jobs, out):
+    """``train --cv``: print and return the K-fold results of each learning rate."""
+    from deepcat.cli import tuning
+    from deepcat.cli.reports import cv_summary
+
+    with usage_errors(ctx):
+        tuning.check_cv(data, cv)
+    try:
+        with failures():
+            results = tuning.cross_validate_rates(data, settings, cv, n_jobs)
+    except KeyboardInterrupt:
+        interrupted(f"nothing was written to {out}")
+    click.echo(cv_summary(results, settings["learning_rates"], data.train_y.size))
+    return results
+
+
+@click.command(
+    epilog="\b\nExample, 3 x 2 x 2 = 12 settings of 5 folds each:\n"
+    "  deepcat tune --dataset digits --learning-rate 0.01,0.003,0.001 --hidden 64 "
+    "--hidden 32,16 --lambd 0,0.5\n\n" + datasets_epilog()
+)
+@dataset_options
+@grid_options
+@tune_base_options
+@click.pass_context
+def tune(
+    ctx,
+    dataset,
+    cv,
+    n_jobs,
+    out,
+    force,
+    **given,
+):
+    """Cross-validate a grid of settings and print them ranked by mean accuracy.
+
+    Every combination of the values given to --learning-rate, --hidden, --lambd,
+    --keep-prob and --batch-size is trained on K stratified folds of the training
+    split (the test split is not used) and scored on the held-out fold. A grid
+    option left out keeps its single base value; the other options set the base
+    settings, with the same defaults as train. The ranked table (mean and standard
+    deviation of the fold accuracies, and each fold's accuracy) is also written as
+    CSV. The folds are seeded, so the same command gives the same table.
+    """
+    from deepcat.cli import runs, tuning
+    from deepcat.cli.reports import tune_plan, tune_table
+
+    typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
+    out = Path(out) if out else tuning.default_table_path()
+    with usage_errors(ctx):
+        tuning.check_table_path(out, force)
+    grid_given = {setting.name: given.pop(setting.name) for setting in TUNABLE}
+    grid_given["hidden"] = list(grid_given["hidden"])
+    dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
+    settings = runs.resolve_settings(dataset, given)
+    grid = tuning.grid_values(settings, grid_given)
+    with usage_errors(ctx):
+        tuning.check_grid(settings, grid)
+    with failures():
+        data = load_dataset(dataset, **data_options)
+    with usage_errors(ctx):
+        tuning.check_cv(data, cv)
+    base = {s.name: settings.get(s.name) for s in SETTINGS if not s.tunable}
+    n_settings = math.prod(len(values) for values in grid.values())
+    click.echo(tune_plan(data, base, n_settings, cv, tuning.processes(n_jobs, n_settings * cv)))
+    try:
+        with failures():
+            results = tuning.search(
+                tuning.training_inputs(data, settings),
+                data.train_y,
+                grid,
+                tuning.estimator_settings(settings, grid["learning_rate"][0]),
+                cv,
+                n_jobs,
+                "tune",
+            )
+            results.to_csv(out)
+    except KeyboardInterrupt:
+        interrupted(f"nothing was written to {out}")
+    click.echo()
+    click.echo(tune_table(results))
+    click.echo()
+    if results.best.error is None:
+        typed = typed_data | given
+        searched = [name for name, values in grid_given.items() if values]
+        command = tuning.train_command(dataset, typed, results.best.params, searched)
+        click.echo(f"train the best setting: {command}")
+    else:
+        click.echo("no setting trained without diverging; see the note column")
+    click.echo(f"table written to {out}")
+
+
+def _check_transfer_options(ctx, from_model, freeze, given):
+    if freeze is not None and from_model is None:
+        raise click.UsageError("--freeze needs --from MODEL, the model whose layers to keep", ctx)
+    if from_model is not None:
+        clashing = [
+            f"--{key}" for key in ("hidden", "activation", "dtype") if given[key] is not None
+        ]
+        if clashing:
+            raise click.UsageError(
+                f"{', '.join(clashing)} cannot be combined with --from: the hidden layers, "
+                "their activation and the dtype come from MODEL",
+                ctx,
+            )
+
+
+def _choose_dataset(ctx, dataset, data_options):
+    """The data set to use (the default one when ``dataset`` is None) and its loader options;
+    the first line of output says which, and why when it was chosen for the user."""
+    with failures():
+        if dataset is None:
+            dataset, reason = default_dataset(data_options["data_dir"])
+            click.echo(f"data set: {dataset}, because {reason}")
+        else:
+            click.echo(f"data set: {dataset}")
+    with usage_errors(ctx):
+        return dataset, loader_options(dataset, **data_options)
