@@ -2,15 +2,8 @@
 
 import pytest
 
-from deepcat.cli.runs import (
-    StagedRunDir,
-    check_run_dir,
-    check_settings,
-    default_run_dir,
-    fit_options,
-    planned_iterations,
-    resolve_settings,
-)
+from deepcat.cli.run_folder import StagedRunDir, check_run_dir, default_run_dir
+from deepcat.cli.runs import check_settings, fit_options, planned_iterations, resolve_settings
 
 
 def test_user_settings_override_the_data_set_defaults():

@@ -1,21 +1,15 @@
-"""One ``deepcat train`` run: settings, the network, training with a progress bar, RUN_DIR.
+"""One ``deepcat train`` run: settings, the network, training with a progress bar, its files.
 
 The command line collects options; this module turns them into a
-:class:`~deepcat.Network`, trains it and writes the run's files. The files are
-staged in a hidden folder next to RUN_DIR and moved into place only when all
-of them are written (:class:`StagedRunDir`), so an error or Ctrl-C leaves no
-half-written run and never touches an earlier one.
+:class:`~deepcat.Network`, trains it and writes the run's files into the staging folder of
+:class:`deepcat.cli.run_folder.StagedRunDir`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +18,7 @@ import numpy as np
 from deepcat.core.metrics import confusion_matrix
 from deepcat.core.validation import DTYPES
 from deepcat.data.datasets import get_source
-from deepcat.data.files import atomic_write, current_umask
+from deepcat.data.files import atomic_write
 from deepcat.data.preprocessing import preprocessing_record
 from deepcat.network import Network
 from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
@@ -399,95 +393,3 @@ def run_folder_name(learning_rate):
 
 def _pairs(history_pairs):
     return [[int(iteration), float(value)] for iteration, value in history_pairs]
-
-
-# -- RUN_DIR ----------------------------------------------------------------------------------
-
-
-def default_run_dir(root="runs"):
-    """``runs/<timestamp>``, with a suffix if a run of the same second exists."""
-    return timestamped_path(root)
-
-
-def timestamped_path(root, prefix="", extension=""):
-    """``root/<prefix><date>-<time><extension>`` that does not exist yet.
-
-    A second path of the same second gets ``-2``, ``-3``, ... before the extension.
-    """
-    stamp = prefix + time.strftime("%Y%m%d-%H%M%S")
-    path = Path(root) / f"{stamp}{extension}"
-    suffix = 2
-    while path.exists():
-        path = Path(root) / f"{stamp}-{suffix}{extension}"
-        suffix += 1
-    return path
-
-
-def check_run_dir(path, force):
-    """Refuse a RUN_DIR that is a file, or a non-empty folder unless ``force``.
-
-    Raises
-    ------
-    FileExistsError
-    """
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} exists and is not a folder; choose another --out")
-    if path.is_dir() and any(path.iterdir()) and not force:
-        raise FileExistsError(
-            f"{path} already holds files from an earlier run; choose another --out, "
-            "or pass --force to replace them"
-        )
-
-
-class StagedRunDir:
-    """A hidden folder next to RUN_DIR that becomes RUN_DIR when every file is written.
-
-    Use as a context manager: on an exception (including KeyboardInterrupt) the
-    staging folder is removed and RUN_DIR is left as it was; :meth:`commit` moves
-    the finished files into place, replacing an earlier run only then.
-
-    Attributes
-    ----------
-    path : Path
-        The final RUN_DIR.
-    staging : Path
-        Where the files are written meanwhile.
-    """
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.staging = None
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
-        )
-        # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the permissions
-        # of any folder the user creates.
-        self.staging.chmod(0o777 & ~current_umask())
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if self.staging is not None and self.staging.exists():
-            shutil.rmtree(self.staging, ignore_errors=True)
-        return False
-
-    def commit(self):
-        """Move the staged files to RUN_DIR (an existing one is replaced as a whole)."""
-        old = None
-        if self.path.is_dir():
-            if any(self.path.iterdir()):
-                old = Path(
-                    tempfile.mkdtemp(
-                        prefix=f".{self.path.name}.", suffix=".old", dir=self.path.parent
-                    )
-                )
-                os.replace(self.path, old / "run")
-            else:
-                self.path.rmdir()
-        os.replace(self.staging, self.path)
-        self.staging = None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)

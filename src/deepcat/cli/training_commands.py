@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from deepcat.cli import run_folder
 from deepcat.cli.errors import failures, interrupted, usage_errors
 from deepcat.cli.options import (
     dataset_options,
@@ -73,9 +74,9 @@ def train(
         raise click.UsageError(
             "--cv cannot be combined with --from: cross-validation trains new networks", ctx
         )
-    out = Path(out) if out else runs.default_run_dir()
+    out = Path(out) if out else run_folder.default_run_dir()
     with usage_errors(ctx):
-        runs.check_run_dir(out, force)
+        run_folder.check_run_dir(out, force)
     dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
     with failures():
         data = load_dataset(dataset, **data_options)
@@ -86,7 +87,7 @@ def train(
     cv_results = _cross_validate(ctx, data, settings, cv, n_jobs, out) if cv else None
     data_record = {"name": dataset} | data_options
     try:
-        with runs.StagedRunDir(out) as staged, failures():
+        with run_folder.StagedRunDir(out) as staged, failures():
             all_metrics, folders, files = runs.train_and_write(
                 staged.staging,
                 data,

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options, timestamped_path
+from deepcat.cli.run_folder import timestamped_path
+from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options
 from deepcat.core.validation import DTYPES
 from deepcat.formatting import option_flag, value_text
 from deepcat.training.settings import BY_NAME, TUNABLE
