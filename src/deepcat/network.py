@@ -1,19 +1,20 @@
 """``Network``: an L-layer fully connected network with a scikit-learn-like API.
 
-It holds the parameters dict of the seed articles and trains it with the
-functions of :mod:`deepcat.core.propagation`; nothing is hidden from a learner who
-wants to look at ``network.parameters`` or call those functions by hand.
+It holds the parameters dict of the seed articles; :meth:`Network.fit` trains it with the loop of
+:mod:`deepcat.training.loop`, whose every step is a function of :mod:`deepcat.core` (layer 1 may
+go through the exact Gram-matrix formulation of :mod:`deepcat.training.gram`). Nothing is hidden
+from a learner who wants to look at ``network.parameters`` or call those functions by hand.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from deepcat.core.activations import HIDDEN_ACTIVATIONS, get_derivative
 from deepcat.core.initializers import initialize_parameters, make_rng
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.validation import (
+    check_activations,
     check_binary_Y,
     check_categorical_Y,
     check_layer_dims,
@@ -81,7 +82,7 @@ class Network:
         dtype="float64",
     ):
         self.layer_dims = check_layer_dims(layer_dims)
-        self.activations = _resolve_activations(hidden_activation, output, self.layer_dims)
+        self.activations = check_activations(hidden_activation, output, self.layer_dims)
         self.init = init
         self.seed = seed
         self.dtype = resolve_dtype(dtype)
@@ -368,34 +369,3 @@ class Network:
     def load(cls, path):
         """Read a model written by :meth:`save`; never unpickles anything."""
         return load_network(path, cls)
-
-
-def _resolve_activations(hidden_activation, output, layer_dims):
-    """``g[1..L]`` from one hidden name or a list of L - 1, then the output."""
-    L = len(layer_dims) - 1
-    if isinstance(hidden_activation, str):
-        hidden = [hidden_activation] * (L - 1)
-    elif isinstance(hidden_activation, (list, tuple)):
-        hidden = list(hidden_activation)
-        if len(hidden) != L - 1:
-            raise ValueError(
-                f"hidden_activation lists {len(hidden)} names but the network has "
-                f"L - 1 = {L - 1} hidden layers"
-            )
-    else:
-        raise TypeError(
-            f"hidden_activation must be a name or a list of names, got {hidden_activation!r}"
-        )
-    for name in hidden:
-        if name not in HIDDEN_ACTIVATIONS:
-            get_derivative(name)  # raises the registry's error listing valid names
-    get_loss(output)
-    n_L = layer_dims[-1]
-    if output == "sigmoid" and n_L != 1:
-        raise ValueError(
-            f"a sigmoid output has n_L = 1 unit, got layer_dims[-1] = {n_L}; "
-            "use output='softmax' for several classes"
-        )
-    if output == "softmax" and n_L < 2:
-        raise ValueError(f"a softmax output needs n_L >= 2 classes, got {n_L}")
-    return hidden + [output]

@@ -12,6 +12,9 @@ import numbers
 
 import numpy as np
 
+from deepcat.core.activations import HIDDEN_ACTIVATIONS, get_derivative
+from deepcat.core.losses import get_loss
+
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
@@ -166,3 +169,46 @@ def _as_numeric_array(value, name: str) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
     return array
+
+
+def check_activations(hidden_activation, output, layer_dims):
+    """The activations ``g[1..L]`` of a network: its hidden ones, then its output.
+
+    Parameters
+    ----------
+    hidden_activation : str or list of str
+        One name for every hidden layer, or L - 1 names.
+    output : {"sigmoid", "softmax"}
+    layer_dims : list of int, ``[n_x, n_1, ..., n_L]``
+
+    Returns
+    -------
+    list of str, length L
+    """
+    L = len(layer_dims) - 1
+    if isinstance(hidden_activation, str):
+        hidden = [hidden_activation] * (L - 1)
+    elif isinstance(hidden_activation, (list, tuple)):
+        hidden = list(hidden_activation)
+        if len(hidden) != L - 1:
+            raise ValueError(
+                f"hidden_activation lists {len(hidden)} names but the network has "
+                f"L - 1 = {L - 1} hidden layers"
+            )
+    else:
+        raise TypeError(
+            f"hidden_activation must be a name or a list of names, got {hidden_activation!r}"
+        )
+    for name in hidden:
+        if name not in HIDDEN_ACTIVATIONS:
+            get_derivative(name)  # raises the registry's error listing valid names
+    get_loss(output)
+    n_L = layer_dims[-1]
+    if output == "sigmoid" and n_L != 1:
+        raise ValueError(
+            f"a sigmoid output has n_L = 1 unit, got layer_dims[-1] = {n_L}; "
+            "use output='softmax' for several classes"
+        )
+    if output == "softmax" and n_L < 2:
+        raise ValueError(f"a softmax output needs n_L >= 2 classes, got {n_L}")
+    return hidden + [output]
