@@ -10,7 +10,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.preprocessing import MinMaxScaler
 
 from deepcat import Network
-from deepcat.sklearn.estimator import DeepCatClassifier
+from deepcat.sklearn import DeepCatClassifier
 from deepcat.sklearn.model_selection import (
     CVResult,
     cross_validate,

@@ -12,7 +12,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from deepcat import Network
-from deepcat.sklearn.estimator import DeepCatClassifier
+from deepcat.sklearn import DeepCatClassifier
 
 
 @pytest.fixture(scope="module")

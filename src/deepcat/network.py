@@ -166,7 +166,7 @@ class Network:
         callback=None,
         input_scale=None,
     ):
-        """Train the parameters in place and return a :class:`~deepcat.training.History`.
+        """Train the parameters in place and return a :class:`~deepcat.training.loop.History`.
 
         Parameters
         ----------
@@ -225,7 +225,7 @@ class Network:
 
         Raises
         ------
-        deepcat.training.DivergenceError
+        deepcat.DivergenceError
             If the cost becomes NaN or infinite; the parameters are restored to
             their values before the call.
         """

@@ -1,8 +1,8 @@
 """Model selection from the command line: ``deepcat train --cv K`` and ``deepcat tune``.
 
-The command line's settings (:func:`deepcat.runs.resolve_settings`) become
+The command line's settings (:func:`deepcat.cli.runs.resolve_settings`) become
 :class:`~deepcat.sklearn.DeepCatClassifier` settings through
-:func:`deepcat.model_selection.network_settings`, so each fold trains exactly as
+:func:`deepcat.sklearn.model_selection.network_settings`, so each fold trains exactly as
 ``deepcat train`` would on that fold's examples. The folds are stratified and
 drawn from the training split only (the test split is never looked at), with a
 fixed seed, so running the same command twice gives the same table.
@@ -36,7 +36,7 @@ def estimator_settings(settings, learning_rate):
     Parameters
     ----------
     settings : dict
-        From :func:`deepcat.runs.resolve_settings`.
+        From :func:`deepcat.cli.runs.resolve_settings`.
     learning_rate : float
 
     Returns
@@ -57,7 +57,7 @@ def grid_values(settings, given):
     Parameters
     ----------
     settings : dict
-        The base settings (:func:`deepcat.runs.resolve_settings`); a setting the user
+        The base settings (:func:`deepcat.cli.runs.resolve_settings`); a setting the user
         gave no values for is tried with its base value only.
     given : dict
         Command-line name to the list of values the user gave, or ``None`` / ``[]``.
@@ -85,7 +85,7 @@ def check_grid(settings, grid):
     """Validate every value of ``grid`` with the base settings, before any training.
 
     Each value is checked once, with the others at their base values, by the same
-    rules as ``deepcat train`` (:func:`deepcat.runs.check_settings`).
+    rules as ``deepcat train`` (:func:`deepcat.cli.runs.check_settings`).
 
     Raises
     ------
@@ -141,7 +141,7 @@ def cross_validate_rates(data, settings, cv, n_jobs):
     ----------
     data : Dataset
     settings : dict
-        From :func:`deepcat.runs.resolve_settings`, checked.
+        From :func:`deepcat.cli.runs.resolve_settings`, checked.
     cv : int >= 2
     n_jobs : int
         Processes, as in joblib (-1: every core).
@@ -166,7 +166,7 @@ def cross_validate_rates(data, settings, cv, n_jobs):
 
 
 def search(X, Y, grid, params, cv, n_jobs, description):
-    """:func:`deepcat.model_selection.grid_search` with a progress bar over its fits.
+    """:func:`deepcat.sklearn.model_selection.grid_search` with a progress bar over its fits.
 
     The bar counts finished fits (settings x folds) on stderr, and is drawn only
     when stderr is a terminal, as ``deepcat train``'s.
@@ -176,7 +176,7 @@ def search(X, Y, grid, params, cv, n_jobs, description):
     X : ndarray, shape (n_x, m)
     Y : ndarray, shape (1, m), class indices
     grid, params :
-        As in :func:`~deepcat.model_selection.grid_search`.
+        As in :func:`~deepcat.sklearn.model_selection.grid_search`.
     cv, n_jobs : int
     description : str
         Shown left of the bar.
