@@ -79,3 +79,64 @@ def test_unknown_activation_lists_the_valid_names(name):
 def test_activation_name_must_be_a_string():
     with pytest.raises(TypeError, match="must be a name"):
         act.get_activation(3)
+
+
+Z23 = np.array([[-2.0, 0.0, 1.5], [3.0, -0.5, 0.0]])
+dA23 = np.array([[1.0, 2.0, -3.0], [4.0, 5.0, 6.0]])
+
+
+def test_out_forms_write_into_the_buffer_by_hand():
+    out = np.full((2, 3), np.nan)
+    assert act.relu(Z23, out=out) is out
+    np.testing.assert_array_equal(out, [[0.0, 0.0, 1.5], [3.0, 0.0, 0.0]])
+    assert act.leaky_relu(Z23, 0.1, out=out) is out
+    np.testing.assert_array_equal(out, [[-0.2, 0.0, 1.5], [3.0, -0.05, 0.0]])
+    assert act.tanh(Z23, out=out) is out
+    np.testing.assert_array_equal(out, np.tanh(Z23))
+    assert act.sigmoid(Z23, out=out) is out
+    np.testing.assert_array_equal(out, act.sigmoid(Z23))
+    assert act.sigmoid(Z23)[0, 1] == 0.5
+    column = np.empty((2, 3))
+    assert act.softmax(Z23, out=column) is column
+    np.testing.assert_array_equal(column, act.softmax(Z23))
+
+
+def test_relu_backward_by_hand():
+    # dZ = dA where Z > 0; at Z = 0 the derivative is taken as 0, as in the course.
+    expected = [[0.0, 0.0, -3.0], [4.0, 0.0, 0.0]]
+    np.testing.assert_array_equal(act.relu_backward(dA23, Z23), expected)
+    dA = dA23.copy()
+    assert act.relu_backward(dA, Z23, out=dA) is dA  # in place, into dA's own buffer
+    np.testing.assert_array_equal(dA, expected)
+
+
+def test_leaky_relu_backward_by_hand():
+    expected = [[0.1, 0.2, -3.0], [4.0, 0.5, 0.6]]
+    np.testing.assert_allclose(act.leaky_relu_backward(dA23, Z23, 0.1), expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", act.HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_backward_is_dA_times_the_derivative_bit_for_bit(name, dtype):
+    rng = np.random.RandomState(1)
+    Z, dA = rng.randn(4, 6).astype(dtype), rng.randn(4, 6).astype(dtype)
+    expected = dA * act.get_derivative(name)(Z)
+    backward = act.get_backward(name)
+    result = backward(dA, Z)
+    assert result.dtype == dtype
+    np.testing.assert_array_equal(result, expected)
+    buffer = dA.copy()
+    np.testing.assert_array_equal(backward(buffer, Z, out=buffer), expected)
+
+
+def test_sigmoid_and_tanh_backward_by_hand():
+    s = 1 / (1 + np.exp(-Z23))
+    np.testing.assert_allclose(act.sigmoid_backward(dA23, Z23), dA23 * s * (1 - s), rtol=1e-15)
+    t = np.tanh(Z23)
+    np.testing.assert_allclose(act.tanh_backward(dA23, Z23), dA23 * (1 - t * t), rtol=1e-15)
+
+
+def test_every_hidden_activation_has_a_backward():
+    assert set(act.BACKWARDS) == set(act.HIDDEN_ACTIVATIONS)
+    with pytest.raises(ValueError, match="unknown hidden-layer activation 'softmax'"):
+        act.get_backward("softmax")

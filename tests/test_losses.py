@@ -60,3 +60,25 @@ def test_l2_cost_by_hand():
 def test_unknown_output():
     with pytest.raises(ValueError, match=r"unknown output activation 'relu'.*'sigmoid', 'softmax'"):
         get_loss("relu")
+
+
+def test_l2_cost_with_known_squared_norms():
+    parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[5.0]]), "W2": np.array([[3.0]])}
+    # W1's norm is given (as the Gram path or a frozen layer gives it): 10 instead of 5
+    cost = l2_regularization_cost(parameters, 0.5, 7, squared_norms={"W1": 10.0})
+    assert cost == pytest.approx(0.5 / 14 * (10 + 9))
+    assert l2_regularization_cost(parameters, 0.0, 7, squared_norms={"W1": 10.0}) == 0.0
+
+
+def test_l2_gradient_by_hand_allocating_and_in_place():
+    from deepcat.core.losses import add_l2_gradient
+
+    W = np.array([[1.0, -2.0, 4.0], [0.5, 0.0, 8.0]])
+    dW = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    expected = [[0.1 + 0.5, 0.2 - 1.0, 0.3 + 2.0], [0.4 + 0.25, 0.5, 0.6 + 4.0]]  # + (2/4) W
+    kept = dW.copy()
+    np.testing.assert_allclose(add_l2_gradient(dW, W, 2.0, 4), expected, rtol=1e-15)
+    np.testing.assert_array_equal(dW, kept)  # without scratch dW is left alone
+    scratch = np.empty_like(W)
+    assert add_l2_gradient(dW, W, 2.0, 4, scratch) is dW
+    np.testing.assert_array_equal(dW, add_l2_gradient(kept, W, 2.0, 4))

@@ -117,3 +117,97 @@ def test_registry_defaults():
 def test_bad_coefficients(build, match):
     with pytest.raises(ValueError, match=match):
         build()
+
+
+def _formula_steps(name, params, grads_per_step, lr):
+    """Each optimizer's update as its docstring writes it, one new NumPy array per operation."""
+    state = {}
+    for t, grads in enumerate(grads_per_step, start=1):
+        for key, g in grads.items():
+            p = params[key[1:]]
+            a = p.dtype.type(lr)
+            v = state.get("v" + key, np.zeros_like(g))
+            s = state.get("s" + key, np.zeros_like(g))
+            if name == "gd":
+                p -= a * g
+            elif name == "momentum":
+                v = v * 0.9 + (1 - 0.9) * g
+                p -= a * v
+            elif name == "rmsprop":
+                s = s * 0.999 + (1 - 0.999) * g * g
+                p -= a * g / (np.sqrt(s) + 1e-8)
+            else:
+                v = v * 0.9 + (1 - 0.9) * g
+                s = s * 0.999 + (1 - 0.999) * g * g
+                p -= a * ((v / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8))
+            state["v" + key], state["s" + key] = v, s
+    return state
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_updates_are_the_formulas_bit_for_bit(name, dtype):
+    rng = np.random.RandomState(8)
+    shapes = {"W1": (5, 7), "b1": (5, 1), "W2": (1, 5), "b2": (1, 1)}
+    params = {key: rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
+    by_formula = {key: value.copy() for key, value in params.items()}
+    steps = [
+        {f"d{key}": rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
+        for _ in range(3)
+    ]
+    optimizer = make_optimizer(name)
+    for grads in steps:
+        kept = {key: g.copy() for key, g in grads.items()}
+        optimizer.update(params, grads, 0.01)
+        for key, g in grads.items():
+            np.testing.assert_array_equal(g, kept[key])  # the gradients are left alone
+    state = _formula_steps(name, by_formula, steps, 0.01)
+    for key, value in by_formula.items():
+        assert params[key].dtype == dtype
+        np.testing.assert_array_equal(params[key], value)
+    # The state the optimizer keeps is the formulas' v and s, key by key.
+    for attribute, prefix in (("velocity", "v"), ("squares", "s")):
+        for key, value in getattr(optimizer, attribute, {}).items():
+            np.testing.assert_array_equal(value, state[prefix + key])
+    assert getattr(optimizer, "t", 3) == 3
+
+
+def test_momentum_step_by_hand():
+    W = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    g = np.array([[10.0, 0.0, -10.0], [1.0, 2.0, 4.0]])
+    momentum = Momentum(beta=0.5)
+    momentum.update({"W1": W}, {"dW1": g}, 0.1)  # v = 0.5 g, W -= 0.1 v
+    momentum.update({"W1": W}, {"dW1": g}, 0.1)  # v = 0.25 g + 0.5 g = 0.75 g
+    np.testing.assert_allclose(momentum.velocity["dW1"], 0.75 * g, rtol=1e-15)
+    expected = [[1.0 - 1.25, 2.0, 3.0 + 1.25], [4.0 - 0.125, 5.0 - 0.25, 6.0 - 0.5]]
+    np.testing.assert_allclose(W, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam"])
+def test_updates_allocate_nothing_after_the_first(name):
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    params = {"W1": rng.randn(100, 100), "b1": rng.randn(100, 1)}
+    grads = {"dW1": rng.randn(100, 100), "db1": rng.randn(100, 1)}
+    optimizer = make_optimizer(name)
+    optimizer.update(params, grads, 0.01)  # state and scratch arrays are made here
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        optimizer.update(params, grads, 0.01)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < 2000, f"{name} allocated {peak} bytes; W1 is {params['W1'].nbytes}"
+
+
+def test_zero_dimensional_parameters_take_the_same_steps():
+    """The Gram path steps a scalar coefficient with the optimizer; 0-d arrays must work."""
+    scalar, array = {"s1": np.array(2.0)}, {"s1": np.array([2.0])}
+    momentum_a, momentum_b = Momentum(0.5), Momentum(0.5)
+    for g in (0.3, -1.0):
+        momentum_a.update(scalar, {"ds1": np.array(g)}, 0.1)
+        momentum_b.update(array, {"ds1": np.array([g])}, 0.1)
+    assert scalar["s1"].shape == ()
+    assert float(scalar["s1"]) == array["s1"][0]

@@ -132,3 +132,59 @@ def test_predict_thresholds_at_one_half():
     parameters = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}
     X = np.array([[-1.0, 0.0, 1e-9, 2.0]])
     np.testing.assert_array_equal(predict(X, parameters), [[0, 0, 1, 1]])
+
+
+def test_linear_forward_into_a_buffer_is_W_A_plus_b_bit_for_bit():
+    rng = np.random.RandomState(7)
+    for dtype in (np.float64, np.float32):
+        A_prev = rng.randn(5, 3).astype(dtype)
+        W, b = rng.randn(2, 5).astype(dtype), rng.randn(2, 1).astype(dtype)
+        out = np.empty((2, 3), dtype)
+        Z, cache = linear_forward(A_prev, W, b, out=out)
+        assert Z is out and cache[0] is A_prev
+        np.testing.assert_array_equal(Z, W @ A_prev + b)
+
+
+def test_linear_activation_forward_into_buffers_by_hand():
+    A_prev = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
+    W = np.array([[1.0, -1.0], [0.5, 0.5]])
+    b = np.array([[0.0], [-1.0]])
+    Z_out, A_out = np.empty((2, 3)), np.empty((2, 3))
+    A, (_, Z) = linear_activation_forward(A_prev, W, b, "relu", out=(Z_out, A_out))
+    assert A is A_out and Z is Z_out
+    np.testing.assert_array_equal(Z, [[-1.0, -1.0, -1.0], [0.5, -0.5, -1.5]])
+    np.testing.assert_array_equal(A, [[0.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
+
+
+def test_linear_backward_into_buffers_by_hand():
+    dZ = np.array([[1.0, -1.0, 2.0], [0.0, 3.0, 3.0]])
+    A_prev = np.array([[1.0, 2.0, 3.0], [0.0, 1.0, -1.0]])
+    W = np.array([[2.0, 0.0], [1.0, -1.0]])
+    out = (np.empty((2, 3)), np.empty((2, 2)), np.empty((2, 1)))
+    dA_prev, dW, db = linear_backward(dZ, (A_prev, W, None), out=out)
+    assert dA_prev is out[0] and dW is out[1] and db is out[2]
+    # dW = dZ A_prevᵀ / 3, db = row sums / 3, dA_prev = Wᵀ dZ
+    np.testing.assert_allclose(dW, [[5.0 / 3, -3.0 / 3], [15.0 / 3, 0.0]], rtol=1e-15)
+    np.testing.assert_allclose(db, [[2.0 / 3], [6.0 / 3]], rtol=1e-15)
+    np.testing.assert_array_equal(dA_prev, [[2.0, 1.0, 7.0], [0.0, -3.0, -3.0]])
+    none, dW2, _ = linear_backward(dZ, (A_prev, W, None), need_dA_prev=False)
+    assert none is None
+    np.testing.assert_array_equal(dW2, dW)
+
+
+def test_dropout_forward_and_backward_by_hand():
+    from deepcat.core.propagation import dropout_backward, dropout_forward
+
+    A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    rng = np.random.RandomState(0)
+    draws = np.random.RandomState(0).rand(2, 3)
+    D_expected = draws < 0.5
+    dropped, D = dropout_forward(A.copy(), 0.5, rng)
+    np.testing.assert_array_equal(D, D_expected)
+    np.testing.assert_array_equal(dropped, A * D_expected * 2.0)
+    buffer = A.copy()
+    in_place, _ = dropout_forward(buffer, 0.5, np.random.RandomState(0), out=buffer)
+    assert in_place is buffer
+    np.testing.assert_array_equal(buffer, dropped)
+    dA = np.ones((2, 3))
+    np.testing.assert_array_equal(dropout_backward(dA, D, 0.5), D_expected * 2.0)

@@ -1,13 +1,19 @@
 """Activation functions g(Z) and their derivatives g'(Z), looked up by name.
 
 Every function takes ``Z`` of any shape, usually ``(n_l, m)`` for layer ``l``,
-and returns an array of the same shape. The derivative functions are what
-backward propagation multiplies into ``dA`` to get ``dZ = dA * g'(Z)``.
+and returns an array of the same shape. The derivative functions give ``g'(Z)``;
+the ``*_backward(dA, Z)`` functions (the course's ``relu_backward(dA, cache)``
+and ``sigmoid_backward(dA, cache)``, whose cache is ``Z``) multiply it into
+``dA`` to get ``dZ = dA * g'(Z)``, which is what backward propagation uses.
+
+Each activation and each backward function takes an optional ``out=`` array of
+``Z``'s shape and dtype to write its result into, so that a training loop can
+reuse one buffer per layer; the values are the same with or without it.
 
 ``softmax`` is only used on the output layer, where it is paired with the
 categorical cross-entropy and differentiated through the shortcut
 ``dZ = A - Y`` (see :mod:`deepcat.core.losses`), so it has no entry in
-:data:`DERIVATIVES`.
+:data:`DERIVATIVES` or :data:`BACKWARDS`.
 """
 
 from __future__ import annotations
@@ -21,12 +27,21 @@ from deepcat.core.registry import lookup
 LEAKY_RELU_SLOPE = 0.01
 
 
-def sigmoid(Z):
+def _into(out, values):
+    """``values``, written into ``out`` when one is given."""
+    if out is None:
+        return values
+    np.copyto(out, values)
+    return out
+
+
+def sigmoid(Z, out=None):
     """Logistic function ``1 / (1 + exp(-Z))``, computed without overflow.
 
     Parameters
     ----------
     Z : ndarray of any shape
+    out : ndarray of Z's shape and dtype, optional
 
     Returns
     -------
@@ -39,7 +54,7 @@ def sigmoid(Z):
     """
     Z = np.asarray(Z)
     E = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+    return _into(out, np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E)))
 
 
 def sigmoid_derivative(Z):
@@ -48,13 +63,13 @@ def sigmoid_derivative(Z):
     return A * (1.0 - A)
 
 
-def tanh(Z):
-    """Hyperbolic tangent, values in [-1, 1]; same shape as ``Z``.
+def tanh(Z, out=None):
+    """Hyperbolic tangent, values in [-1, 1]; same shape as ``Z`` (written into ``out`` if given).
 
     NumPy's ``tanh`` is used rather than ``(e^z - e^-z) / (e^z + e^-z)``,
     which overflows to ``inf / inf`` for ``|z|`` above about 710.
     """
-    return np.tanh(Z)
+    return np.tanh(Z, out=out)
 
 
 def tanh_derivative(Z):
@@ -63,25 +78,30 @@ def tanh_derivative(Z):
     return 1.0 - A * A
 
 
-def relu(Z):
-    """Rectified linear unit ``max(0, Z)``; same shape as ``Z``."""
-    return np.maximum(Z, 0)
+def relu(Z, out=None):
+    """Rectified linear unit ``max(0, Z)``; same shape as ``Z`` (written into ``out`` if given)."""
+    return np.maximum(Z, 0, out=out)
 
 
-def relu_derivative(Z):
-    """1 where ``Z > 0``, else 0; same shape and dtype as ``Z``.
+def _relu_mask(Z):
+    """``Z > 0`` as booleans: where ReLU passes its input (and its gradient) through.
 
     At ``z = 0`` the derivative is undefined; like the course's
     ``relu_backward`` (``dZ[Z <= 0] = 0``) and PyTorch, deepcat takes 0.
     """
+    return np.asarray(Z) > 0
+
+
+def relu_derivative(Z):
+    """1 where ``Z > 0``, else 0 (so 0 at ``z = 0``); same shape and dtype as ``Z``."""
     Z = np.asarray(Z)
-    return (Z > 0).astype(Z.dtype if Z.dtype.kind == "f" else np.float64)
+    return _relu_mask(Z).astype(Z.dtype if Z.dtype.kind == "f" else np.float64)
 
 
-def leaky_relu(Z, negative_slope=LEAKY_RELU_SLOPE):
+def leaky_relu(Z, negative_slope=LEAKY_RELU_SLOPE, out=None):
     """``Z`` where ``Z > 0``, ``negative_slope * Z`` elsewhere; same shape as ``Z``."""
     Z = np.asarray(Z)
-    return np.where(Z > 0, Z, negative_slope * Z)
+    return _into(out, np.where(Z > 0, Z, negative_slope * Z))
 
 
 def leaky_relu_derivative(Z, negative_slope=LEAKY_RELU_SLOPE):
@@ -91,10 +111,11 @@ def leaky_relu_derivative(Z, negative_slope=LEAKY_RELU_SLOPE):
     return np.where(Z > 0, 1.0, negative_slope).astype(dtype, copy=False)
 
 
-def softmax(Z):
+def softmax(Z, out=None):
     """Column-wise softmax of ``Z`` with shape ``(n_classes, m)``.
 
-    Returns ``A`` of shape ``(n_classes, m)`` whose columns sum to 1.
+    Returns ``A`` of shape ``(n_classes, m)`` whose columns sum to 1 (written into
+    ``out`` if given).
 
     Notes
     -----
@@ -103,7 +124,34 @@ def softmax(Z):
     """
     Z = np.asarray(Z)
     E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
+    return np.divide(E, E.sum(axis=0, keepdims=True), out=out)
+
+
+def sigmoid_backward(dA, Z, out=None):
+    """``dZ = dA * g'(Z)`` for the sigmoid; ``dA`` and ``Z`` of one shape ``(n_l, m)``.
+
+    ``out`` (that shape and dtype, and it may be ``dA`` itself) receives ``dZ``.
+    """
+    return np.multiply(dA, sigmoid_derivative(Z), out=out)
+
+
+def tanh_backward(dA, Z, out=None):
+    """``dZ = dA * (1 - tanh(Z)^2)``; shapes and ``out`` as for :func:`sigmoid_backward`."""
+    return np.multiply(dA, tanh_derivative(Z), out=out)
+
+
+def relu_backward(dA, Z, out=None):
+    """``dZ = dA`` where ``Z > 0``, else 0; shapes and ``out`` as for :func:`sigmoid_backward`.
+
+    Multiplying by the boolean mask gives exactly ``dA * relu_derivative(Z)``, without
+    a float array of ones and zeros.
+    """
+    return np.multiply(dA, _relu_mask(Z), out=out)
+
+
+def leaky_relu_backward(dA, Z, negative_slope=LEAKY_RELU_SLOPE, out=None):
+    """``dZ = dA * leaky_relu_derivative(Z)``; shapes and ``out`` as for sigmoid_backward."""
+    return np.multiply(dA, leaky_relu_derivative(Z, negative_slope), out=out)
 
 
 ACTIVATIONS: dict[str, Callable] = {
@@ -121,6 +169,14 @@ DERIVATIVES: dict[str, Callable] = {
     "leaky_relu": leaky_relu_derivative,
 }
 
+BACKWARDS: dict[str, Callable] = {
+    "sigmoid": sigmoid_backward,
+    "tanh": tanh_backward,
+    "relu": relu_backward,
+    "leaky_relu": leaky_relu_backward,
+}
+"""``backward(dA, Z, out=None) -> dZ = dA * g'(Z)``, by activation name."""
+
 HIDDEN_ACTIVATIONS = tuple(DERIVATIVES)
 """Names usable on hidden layers: every activation with a derivative."""
 
@@ -133,3 +189,8 @@ def get_activation(name: str) -> Callable:
 def get_derivative(name: str) -> Callable:
     """Return ``g'`` for the activation registered under ``name``."""
     return lookup(DERIVATIVES, name, "hidden-layer activation")
+
+
+def get_backward(name: str) -> Callable:
+    """Return ``backward(dA, Z, out=None)``, giving ``dA * g'(Z)``, for the activation ``name``."""
+    return lookup(BACKWARDS, name, "hidden-layer activation")

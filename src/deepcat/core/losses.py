@@ -98,7 +98,7 @@ def categorical_cross_entropy_from_logits(ZL, Y):
     return float(-np.sum(Y * log_probabilities) / m)
 
 
-def l2_regularization_cost(parameters, lambd, m):
+def l2_regularization_cost(parameters, lambd, m, squared_norms=None):
     """``(lambd / 2m) * sum_l ||W[l]||_F^2``, the L2 term added to the cost (Course 2).
 
     Parameters
@@ -106,11 +106,45 @@ def l2_regularization_cost(parameters, lambd, m):
     parameters : dict with ``"W{l}"`` of shape ``(n_l, n_{l-1})``
     lambd : float >= 0
     m : int, number of examples the data term averages over.
+    squared_norms : dict, optional
+        ``{"W{l}": ||W[l]||_F^2}`` for weights whose norm is already known, used instead of
+        reading the array: a frozen layer's (it never changes), or ``W1`` on the Gram path,
+        where the array lags behind (:mod:`deepcat.training.gram`).
     """
     if lambd == 0:
         return 0.0
-    squares = sum(float(np.vdot(W, W)) for key, W in parameters.items() if key[0] == "W")
+    known = squared_norms or {}
+    squares = sum(
+        known[key] if key in known else float(np.vdot(W, W))
+        for key, W in parameters.items()
+        if key[0] == "W"
+    )
     return lambd / (2 * m) * squares
+
+
+def add_l2_gradient(dW, W, lambd, m, scratch=None):
+    """``dW + (lambd / m) W``: the L2 term's part of ``dJ/dW[l]``, added to the data term's.
+
+    Parameters
+    ----------
+    dW : ndarray, shape (n_l, n_{l-1})
+        The data term's gradient.
+    W : ndarray, same shape
+    lambd : float >= 0
+    m : int, number of examples in the batch.
+    scratch : ndarray of W's shape and dtype, optional
+        Given, the sum is written into ``dW`` itself and nothing is allocated; otherwise a new
+        array is returned and ``dW`` is left as it was.
+
+    Returns
+    -------
+    ndarray, shape (n_l, n_{l-1})
+    """
+    decay = np.multiply(W, lambd / m, out=scratch)
+    if scratch is None:
+        return dW + decay
+    dW += decay
+    return dW
 
 
 LOSSES: dict[str, Callable] = {

@@ -3,7 +3,15 @@
 Every optimizer updates the arrays of ``parameters`` in place, one entry per
 gradient it is given (``"dW1"`` updates ``"W1"``), so frozen layers are simply
 left out of the gradients. Each optimizer owns its state (velocities, squared
-averages, step count), keyed like the parameters.
+averages, step count), keyed like the gradients, and the scratch arrays its
+arithmetic needs, allocated on the first update of each key and reused after
+that: from the second step on, :meth:`update` allocates nothing, which is what
+the training loop relies on. The operations and their order are the formulas'
+as written in each docstring, so the results do not depend on the buffers.
+
+Any array shape works, including 0-d arrays: the Gram-matrix first layer
+(:mod:`deepcat.training.gram`) updates a scalar coefficient with these same
+optimizers.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_float
 
 
-def update_parameters(parameters, gradients, learning_rate):
+def update_parameters(parameters, gradients, learning_rate, buffers=None):
     """One step of gradient descent, the course's ``update_parameters``.
 
     Parameters
@@ -24,7 +32,10 @@ def update_parameters(parameters, gradients, learning_rate):
     gradients : dict
         ``"dW{l}"`` and ``"db{l}"`` with the same shapes.
     learning_rate : float
-        ``alpha``.
+        ``alpha``, cast to each parameter's dtype.
+    buffers : dict, optional
+        Scratch arrays by gradient key, filled on first use; given, the step allocates
+        nothing after the first call (see :class:`GradientDescent`).
 
     Returns
     -------
@@ -36,18 +47,30 @@ def update_parameters(parameters, gradients, learning_rate):
     """
     for key, grad in gradients.items():
         param = parameters[key[1:]]
-        param -= param.dtype.type(learning_rate) * grad
+        scratch = None if buffers is None else _scratch(buffers, key, grad, 1)[0]
+        param -= np.multiply(grad, param.dtype.type(learning_rate), out=scratch)
     return parameters
 
 
 class GradientDescent:
-    """Plain gradient descent: ``theta = theta - alpha d_theta``."""
+    """Plain gradient descent: ``theta = theta - alpha d_theta``.
+
+    Attributes
+    ----------
+    buffers : dict
+        One scratch array per gradient key, of the gradient's shape.
+    """
 
     coefficients: tuple[str, ...] = ()
+    linear_in_gradients = True
+    """The step is a fixed linear combination of the gradients (what the Gram path needs)."""
+
+    def __init__(self):
+        self.buffers = {}
 
     def update(self, parameters, gradients, learning_rate):
         """Apply one step to ``parameters`` in place; see :func:`update_parameters`."""
-        update_parameters(parameters, gradients, learning_rate)
+        update_parameters(parameters, gradients, learning_rate, self.buffers)
 
 
 class Momentum:
@@ -59,18 +82,22 @@ class Momentum:
     """
 
     coefficients = ("beta",)
+    linear_in_gradients = True
 
     def __init__(self, beta=0.9):
         self.beta = check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
         self.velocity = {}
+        self.buffers = {}
 
     def update(self, parameters, gradients, learning_rate):
+        """Apply one step to ``parameters`` in place, for every key of ``gradients``."""
         for key, grad in gradients.items():
-            v = self.velocity.setdefault(key, np.zeros_like(grad))
-            v *= self.beta
-            v += (1 - self.beta) * grad
             param = parameters[key[1:]]
-            param -= param.dtype.type(learning_rate) * v
+            v = _state(self.velocity, key, grad)
+            (scratch,) = _scratch(self.buffers, key, grad, 1)
+            v *= self.beta
+            v += np.multiply(grad, 1 - self.beta, out=scratch)
+            param -= np.multiply(v, param.dtype.type(learning_rate), out=scratch)
 
 
 class RMSprop:
@@ -82,19 +109,29 @@ class RMSprop:
     """
 
     coefficients = ("beta", "epsilon")
+    linear_in_gradients = False
 
     def __init__(self, beta=0.999, epsilon=1e-8):
         self.beta = check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
         self.epsilon = check_positive_float(epsilon, "epsilon")
         self.squares = {}
+        self.buffers = {}
 
     def update(self, parameters, gradients, learning_rate):
+        """Apply one step to ``parameters`` in place, for every key of ``gradients``."""
         for key, grad in gradients.items():
-            s = self.squares.setdefault(key, np.zeros_like(grad))
-            s *= self.beta
-            s += (1 - self.beta) * grad * grad
             param = parameters[key[1:]]
-            param -= param.dtype.type(learning_rate) * grad / (np.sqrt(s) + self.epsilon)
+            s = _state(self.squares, key, grad)
+            step, denominator = _scratch(self.buffers, key, grad, 2)
+            s *= self.beta
+            np.multiply(grad, 1 - self.beta, out=step)
+            step *= grad  # (1 - beta) d_theta d_theta, in that order
+            s += step
+            np.sqrt(s, out=denominator)
+            denominator += self.epsilon
+            np.multiply(grad, param.dtype.type(learning_rate), out=step)
+            step /= denominator
+            param -= step
 
 
 class Adam:
@@ -109,6 +146,7 @@ class Adam:
     """
 
     coefficients = ("beta1", "beta2", "epsilon")
+    linear_in_gradients = False
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1 = check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)
@@ -117,21 +155,50 @@ class Adam:
         self.t = 0
         self.velocity = {}
         self.squares = {}
+        self.buffers = {}
 
     def update(self, parameters, gradients, learning_rate):
+        """One step (``t += 1``) for every key of ``gradients``, in place."""
         self.t += 1
         v_correction = 1 - self.beta1**self.t
         s_correction = 1 - self.beta2**self.t
         for key, grad in gradients.items():
-            v = self.velocity.setdefault(key, np.zeros_like(grad))
-            s = self.squares.setdefault(key, np.zeros_like(grad))
-            v *= self.beta1
-            v += (1 - self.beta1) * grad
-            s *= self.beta2
-            s += (1 - self.beta2) * grad * grad
-            step = (v / v_correction) / (np.sqrt(s / s_correction) + self.epsilon)
             param = parameters[key[1:]]
-            param -= param.dtype.type(learning_rate) * step
+            v = _state(self.velocity, key, grad)
+            s = _state(self.squares, key, grad)
+            step, denominator = _scratch(self.buffers, key, grad, 2)
+            v *= self.beta1
+            v += np.multiply(grad, 1 - self.beta1, out=step)
+            s *= self.beta2
+            np.multiply(grad, 1 - self.beta2, out=step)
+            step *= grad
+            s += step
+            np.divide(s, s_correction, out=denominator)
+            np.sqrt(denominator, out=denominator)
+            denominator += self.epsilon  # sqrt(s_hat) + epsilon
+            np.divide(v, v_correction, out=step)
+            step /= denominator
+            step *= param.dtype.type(learning_rate)
+            param -= step
+
+
+def _state(store, key, grad):
+    """``store[key]``, created as zeros of ``grad``'s shape and dtype on first use."""
+    if key not in store:
+        store[key] = np.zeros(grad.shape, grad.dtype)
+    return store[key]
+
+
+def _scratch(store, key, grad, count):
+    """``count`` scratch arrays of ``grad``'s shape and dtype, made once per key.
+
+    A later gradient of another shape under the same key makes the ``out=`` of the caller's
+    ufuncs raise, rather than give a wrong result.
+    """
+    buffers = store.get(key)
+    if buffers is None:
+        buffers = store[key] = tuple(np.empty(grad.shape, grad.dtype) for _ in range(count))
+    return buffers
 
 
 OPTIMIZERS = {

@@ -9,16 +9,18 @@ Each layer leaves a cache ``((A_prev, W, b), Z)``, the course's
 ``(linear_cache, activation_cache)``. With inverted dropout on a hidden layer
 the cache gains the layer's mask ``D``: ``((A_prev, W, b), Z, D)``.
 
-These functions favour clarity; :class:`deepcat.Network` trains with the same
-formulas.
+These functions favour clarity, and they are the ones :class:`deepcat.Network`
+trains with: each takes optional ``out=`` buffers, so that the training loop
+(:mod:`deepcat.training.passes`) reuses its arrays from one mini-batch to the next
+instead of allocating new ones. With or without them the values are the same.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from deepcat.core.activations import get_activation, get_derivative
-from deepcat.core.losses import get_loss
+from deepcat.core.activations import get_activation, get_backward
+from deepcat.core.losses import add_l2_gradient, get_loss
 
 
 def default_activations(L: int) -> list[str]:
@@ -26,7 +28,7 @@ def default_activations(L: int) -> list[str]:
     return ["relu"] * (L - 1) + ["sigmoid"]
 
 
-def linear_forward(A_prev, W, b):
+def linear_forward(A_prev, W, b, out=None):
     """The linear part of layer ``l``: ``Z = W A_prev + b``.
 
     Parameters
@@ -34,17 +36,20 @@ def linear_forward(A_prev, W, b):
     A_prev : ndarray, shape (n_{l-1}, m)
     W : ndarray, shape (n_l, n_{l-1})
     b : ndarray, shape (n_l, 1)
+    out : ndarray, shape (n_l, m), optional
+        Where to write ``Z`` (C-contiguous, of ``W``'s dtype).
 
     Returns
     -------
     Z : ndarray, shape (n_l, m)
     linear_cache : tuple ``(A_prev, W, b)`` for :func:`linear_backward`.
     """
-    Z = W @ A_prev + b
+    Z = np.matmul(W, A_prev, out=out)
+    Z += b  # the same sums as W @ A_prev + b, without a second (n_l, m) array
     return Z, (A_prev, W, b)
 
 
-def linear_activation_forward(A_prev, W, b, activation):
+def linear_activation_forward(A_prev, W, b, activation, out=None):
     """One whole layer: ``Z = W A_prev + b``, then ``A = g(Z)``.
 
     Parameters
@@ -54,15 +59,57 @@ def linear_activation_forward(A_prev, W, b, activation):
     b : ndarray, shape (n_l, 1)
     activation : str
         A name in :data:`deepcat.activations.ACTIVATIONS`.
+    out : pair ``(Z_out, A_out)`` of ndarrays, shape (n_l, m), optional
+        Where to write ``Z`` and ``A``.
 
     Returns
     -------
     A : ndarray, shape (n_l, m)
     cache : tuple ``((A_prev, W, b), Z)``
     """
+    Z_out, A_out = out if out is not None else (None, None)
     g = get_activation(activation)
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    return g(Z), (linear_cache, Z)
+    Z, linear_cache = linear_forward(A_prev, W, b, out=Z_out)
+    return g(Z, out=A_out), (linear_cache, Z)
+
+
+def dropout_forward(A, keep_prob, rng, out=None):
+    """Inverted dropout on a hidden layer's ``A`` ``(n_l, m)`` (Course 2).
+
+    Each unit is kept with probability ``keep_prob``, and the survivors are divided by it, so
+    the expected activation is unchanged.
+
+    Parameters
+    ----------
+    A : ndarray, shape (n_l, m)
+    keep_prob : float in (0, 1]
+    rng : numpy.random.RandomState
+        Draws ``rng.rand(n_l, m)``, one number per unit, as the course does.
+    out : ndarray, shape (n_l, m), optional
+        Where to write the result; may be ``A`` itself.
+
+    Returns
+    -------
+    A_dropped : ndarray, shape (n_l, m)
+        ``A * D / keep_prob``.
+    D : ndarray of bool, shape (n_l, m)
+        The mask, for :func:`dropout_backward`.
+    """
+    D = rng.rand(*A.shape) < keep_prob
+    dropped = np.multiply(A, D, out=out)
+    dropped /= A.dtype.type(keep_prob)
+    return dropped, D
+
+
+def dropout_backward(dA, D, keep_prob, out=None):
+    """``dA * D / keep_prob``: the gradient through :func:`dropout_forward`'s mask ``D``.
+
+    ``dA`` and ``D`` have shape ``(n_l, m)``; ``out`` (that shape, and it may be ``dA``)
+    receives the result.
+    """
+    masked = np.multiply(dA, D, out=out)
+    masked /= dA.dtype.type(keep_prob)
+    return masked
 
 
 def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
@@ -95,14 +142,13 @@ def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
             A, parameters[f"W{l}"], parameters[f"b{l}"], activations[l - 1]
         )
         if l < L and keep_prob is not None and keep_prob[l - 1] < 1:
-            D = rng.rand(*A.shape) < keep_prob[l - 1]
-            A = A * D / A.dtype.type(keep_prob[l - 1])
+            A, D = dropout_forward(A, keep_prob[l - 1], rng)
             cache = (*cache, D)
         caches.append(cache)
     return A, caches
 
 
-def linear_backward(dZ, linear_cache, need_dA_prev=True):
+def linear_backward(dZ, linear_cache, need_dA_prev=True, out=None):
     """Gradients of the linear part of layer ``l``.
 
     Parameters
@@ -111,7 +157,10 @@ def linear_backward(dZ, linear_cache, need_dA_prev=True):
         ``dJ/dZ[l]`` times ``m`` (the ``1/m`` of the cost is applied here).
     linear_cache : tuple ``(A_prev, W, b)`` from :func:`linear_forward`.
     need_dA_prev : bool
-        ``False`` skips ``dA_prev``, which nobody needs for the input layer.
+        ``False`` skips ``dA_prev``, which nobody needs below the lowest trainable layer.
+    out : triple ``(dA_prev_out, dW_out, db_out)``, optional
+        Where to write the results, shaped as below (``dA_prev_out`` may be None when
+        ``need_dA_prev`` is False).
 
     Returns
     -------
@@ -124,11 +173,25 @@ def linear_backward(dZ, linear_cache, need_dA_prev=True):
     ``dW = dZ A_prevᵀ / m``, ``db = sum(dZ, axis=1) / m``, ``dA_prev = Wᵀ dZ``.
     """
     A_prev, W, _ = linear_cache
+    dA_prev_out, dW_out, db_out = out if out is not None else (None, None, None)
     m = A_prev.shape[1]
-    dW = (dZ @ A_prev.T) / m
-    db = np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = W.T @ dZ if need_dA_prev else None
+    dW = np.matmul(dZ, A_prev.T, out=dW_out)
+    dW /= m
+    db = bias_gradient(dZ, out=db_out)
+    dA_prev = np.matmul(W.T, dZ, out=dA_prev_out) if need_dA_prev else None
     return dA_prev, dW, db
+
+
+def bias_gradient(dZ, out=None):
+    """``db = sum(dZ, axis=1) / m`` for ``dZ`` of shape ``(n_l, m)``; ``db`` is ``(n_l, 1)``.
+
+    Part of :func:`linear_backward`, on its own for layers whose ``dW`` is formed differently
+    (the Gram-matrix first layer of :mod:`deepcat.training.gram`). ``out`` receives ``db``.
+    """
+    # np.add.reduce is what np.sum runs, without its Python wrapper (called once a layer).
+    db = np.add.reduce(dZ, axis=1, keepdims=True, out=out)
+    db /= dZ.shape[1]
+    return db
 
 
 def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
@@ -148,7 +211,7 @@ def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
     db : ndarray, shape (n_l, 1)
     """
     linear_cache, Z = cache[0], cache[1]
-    dZ = dA * get_derivative(activation)(Z)
+    dZ = get_backward(activation)(dA, Z)
     return linear_backward(dZ, linear_cache, need_dA_prev)
 
 
@@ -192,7 +255,7 @@ def model_backward(AL, Y, caches, activations=None, keep_prob=None, lambd=0.0):
     for l in range(L - 1, 0, -1):
         cache = caches[l - 1]
         if len(cache) == 3:
-            dA_prev = dA_prev * cache[2] / dA_prev.dtype.type(keep_prob[l - 1])
+            dA_prev = dropout_backward(dA_prev, cache[2], keep_prob[l - 1])
         dA_prev, dW, db = linear_activation_backward(
             dA_prev, cache, activations[l - 1], need_dA_prev=l > 1
         )
@@ -200,7 +263,7 @@ def model_backward(AL, Y, caches, activations=None, keep_prob=None, lambd=0.0):
     if lambd:
         for l in range(1, L + 1):
             W = caches[l - 1][0][1]
-            gradients[f"dW{l}"] = gradients[f"dW{l}"] + (lambd / m) * W
+            gradients[f"dW{l}"] = add_l2_gradient(gradients[f"dW{l}"], W, lambd, m)
     return gradients
 
 
