@@ -42,9 +42,22 @@ def _defaults(function):
     }
 
 
-def test_network_fit_signature_is_the_declaration():
+def test_network_fit_signature_is_the_declaration(tiny_binary):
     declared = {setting.library: setting.default for setting in (*FIT, INPUT_SCALE)}
     assert _defaults(Network.fit) == declared
+    # Learning rate and iterations by position, as the course's models take them.
+    X, Y = tiny_binary
+    assert Network([4, 1], seed=0).fit(X, Y, 0.1, 7).iterations == 7
+    with pytest.raises(TypeError, match="unexpected keyword argument 'lernig_rate'"):
+        Network([4, 1]).fit(X, Y, lernig_rate=0.1)
+    with pytest.raises(TypeError, match="too many positional arguments"):
+        Network([4, 1]).fit(X, Y, 0.1, 7, 3)
+
+
+def test_network_fit_documents_every_setting():
+    documented = set(re.findall(r"^        (\w+)(?:, (\w+))* :", Network.fit.__doc__, re.M))
+    names = {name for group in documented for name in group if name}
+    assert {setting.library for setting in (*FIT, INPUT_SCALE)} <= names
 
 
 def test_network_signature_is_the_declaration():

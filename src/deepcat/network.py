@@ -26,9 +26,7 @@ from deepcat.data.model_files import load_network, save_network
 from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
-from deepcat.training.settings import FIT, INPUT_SCALE, build_config
-
-_FIT_KEYWORDS = frozenset(setting.library for setting in (*FIT, INPUT_SCALE))
+from deepcat.training.settings import FIT_SIGNATURE, build_config
 
 
 class Network:
@@ -140,32 +138,7 @@ class Network:
 
     # -- training --------------------------------------------------------------------------
 
-    def fit(
-        self,
-        X,
-        Y,
-        learning_rate=0.0075,
-        iterations=None,
-        *,
-        epochs=None,
-        batch_size=None,
-        optimizer="gd",
-        beta=None,
-        beta1=None,
-        beta2=None,
-        epsilon=None,
-        decay=None,
-        decay_rate=1.0,
-        decay_every=1,
-        lambd=0.0,
-        keep_prob=1.0,
-        validation_data=None,
-        validation_fraction=None,
-        patience=None,
-        record_every=100,
-        callback=None,
-        input_scale=None,
-    ):
+    def fit(self, X, Y, *args, **kwargs):
         """Train the parameters in place and return a :class:`~deepcat.training.loop.History`.
 
         Parameters
@@ -229,10 +202,14 @@ class Network:
             If the cost becomes NaN or infinite; the parameters are restored to
             their values before the call.
         """
-        # The signature above is the declaration of deepcat.training.settings.FIT, written out
-        # for learners and IDEs (tests/test_settings.py holds the two equal).
-        given = {name: value for name, value in locals().items() if name in _FIT_KEYWORDS}
-        config = build_config(self.L - 1, has_validation=validation_data is not None, **given)
+        # The keywords are those of deepcat.training.settings.FIT: FIT_SIGNATURE (which help()
+        # and IDEs show as fit's signature) binds them, refusing unknown or repeated ones.
+        given = FIT_SIGNATURE.bind(self, X, Y, *args, **kwargs).arguments
+        validation_data = given.pop("validation_data", None)
+        callback = given.pop("callback", None)
+        settings = {name: value for name, value in given.items() if name not in ("self", "X", "Y")}
+        config = build_config(self.L - 1, has_validation=validation_data is not None, **settings)
+        validation_fraction, input_scale = config.validation_fraction, config.input_scale
         X, Y = self._check_data(X, Y, keep_integers=input_scale is not None)
         if validation_data is not None and validation_fraction is not None:
             raise ValueError("give validation_data or validation_fraction, not both")
@@ -369,3 +346,6 @@ class Network:
     def load(cls, path):
         """Read a model written by :meth:`save`; never unpickles anything."""
         return load_network(path, cls)
+
+
+Network.fit.__signature__ = FIT_SIGNATURE

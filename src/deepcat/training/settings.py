@@ -20,6 +20,7 @@ Adding an option means one declaration here plus the code that uses it.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -261,6 +262,27 @@ INPUT_SCALE = Setting(
 )
 """``Network.fit(input_scale=...)``: a property of the data handed to ``fit`` rather than of
 the network's training, so the command line and scikit-learn set it themselves."""
+
+
+def _fit_signature():
+    """``Network.fit(self, X, Y, learning_rate, iterations, *, ...)`` from :data:`FIT`.
+
+    ``learning_rate`` and ``iterations`` may be passed by position, as in the course's
+    ``L_layer_model(X, Y, layers_dims, learning_rate, num_iterations)``; the rest by name.
+    """
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [inspect.Parameter(name, positional) for name in ("self", "X", "Y")]
+    for setting in (*FIT, INPUT_SCALE):
+        kind = positional if setting.name in ("learning_rate", "iterations") else keyword
+        parameters.append(inspect.Parameter(setting.library, kind, default=setting.default))
+    for name in ("validation_data", "callback"):
+        parameters.append(inspect.Parameter(name, keyword, default=None))
+    return inspect.Signature(parameters)
+
+
+FIT_SIGNATURE = _fit_signature()
+"""The signature of :meth:`deepcat.Network.fit`, which binds its arguments with it."""
 
 
 class TrainingConfig:
