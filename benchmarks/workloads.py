@@ -16,7 +16,7 @@ import numpy as np
 
 import deepcat
 from deepcat.data import load_catvnoncat
-from deepcat.training.fast import use_method
+from deepcat.training.methods import use_method
 
 CAT_DIMS = [12288, 20, 7, 5, 1]
 CAT_LEARNING_RATE = 0.0075
@@ -49,7 +49,7 @@ def cat_initial():
 
 
 def cat_deepcat(X, Y, iterations, method=None):
-    """deepcat's ``Network.fit``; ``method`` forces a formulation (None: automatic).
+    """deepcat's ``Network.fit``; ``method`` forces a first-layer formulation (None: automatic).
 
     Returns
     -------

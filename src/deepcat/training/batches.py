@@ -3,9 +3,9 @@
 The seeds divide the whole picture set by 255 before training, which turns one byte per pixel
 into eight (float64). ``Network.fit(X, Y, input_scale=255)`` keeps integer ``X`` as it is and
 divides only the examples of the current mini-batch, so memory grows with the uint8 data, not
-with a float copy of it. Both training paths (the plain loop of :mod:`deepcat.training.loop` and the
-fast ones of :mod:`deepcat.training.fast`) compute a batch's inputs the same way: cast to the network's
-dtype, then divide by ``input_scale`` in that dtype, exactly as ``x.astype(dtype) / 255`` does.
+with a float copy of it. Every reader of training inputs (the loop's batches, the Gram matrix,
+the frozen layers' outputs) computes them the same way: cast to the network's dtype, then divide
+by ``input_scale`` in that dtype, exactly as ``x.astype(dtype) / 255`` does.
 """
 
 from __future__ import annotations
@@ -104,10 +104,12 @@ class BatchReader:
         axis = 0 if self.by_rows else 1
         source = self.X.T if self.by_rows else self.X
         out = self.buffer[: count * self.n_x].reshape(shape)
+        # mode="clip": with the default "raise", take() fills a temporary copy of out first.
+        # The indices come from a permutation of range(m), so clipping never changes one.
         if self.input_scale is None:
-            np.take(source, batch, axis=axis, out=out)
+            np.take(source, batch, axis=axis, out=out, mode="clip")
         else:
             raw = self.gathered[: count * self.n_x].reshape(shape)
-            np.take(source, batch, axis=axis, out=raw)
+            np.take(source, batch, axis=axis, out=raw, mode="clip")
             scale_inputs(raw, self.input_scale, out.dtype.type, out=out)
         return out.T if self.by_rows else out

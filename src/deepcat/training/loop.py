@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from deepcat.core.losses import get_loss, l2_regularization_cost
-from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.schedules import get_schedule
-from deepcat.training.batches import scale_inputs
+from deepcat.training.methods import choose_method
+from deepcat.training.passes import Passes
 
 
 class DivergenceError(FloatingPointError):
@@ -46,8 +45,8 @@ class History:
     fit_seconds : float
         Wall-clock seconds spent in :meth:`Network.fit`.
     method : str
-        Which loop trained: ``"plain"`` (this module's), or ``"dense"`` or ``"gram"``, the
-        fast exact formulations of :mod:`deepcat.training.fast`.
+        How layer 1 was computed: ``"plain"`` (``W[1] X``, as the seeds write it) or ``"gram"``
+        (through ``Xᵀ X``); see :mod:`deepcat.training.methods`.
     """
 
     costs: list = field(default_factory=list)
@@ -63,9 +62,9 @@ class History:
 def train(network, X, Y, config, validation=None, callback=None):
     """Train ``network`` in place on ``X`` ``(n_x, m)`` and ``Y`` ``(n_L, m)``.
 
-    The loop is the seeds' (forward, cost, backward, update) over mini-batches; the passes it
-    runs come from :class:`PlainPasses`, or from :class:`deepcat.fast.FastNetwork` when one of
-    the fast exact formulations applies (:func:`deepcat.fast.choose_method`).
+    The loop is the seeds' (forward, cost, backward, update) over mini-batches; the arithmetic
+    of each batch is :class:`~deepcat.training.passes.Passes`', which computes the first layer
+    as chosen by :func:`~deepcat.training.methods.choose_method`.
 
     Parameters
     ----------
@@ -80,18 +79,12 @@ def train(network, X, Y, config, validation=None, callback=None):
     Returns
     -------
     History
-        With ``method`` naming the passes that ran.
+        With ``method`` naming the first-layer formulation that ran.
     """
-    # Lazy import: deepcat.training.fast builds on this module.
-    from deepcat.training.fast import FastNetwork, choose_method
-
     start = time.perf_counter()
     method = choose_method(network, X, config)
     batch_size = min(config.batch_size or X.shape[1], X.shape[1])
-    if method == "plain":
-        passes = PlainPasses(network, X, config)
-    else:
-        passes = FastNetwork(network, X, config, method, batch_size)
+    passes = Passes(network, X, config, method, batch_size)
     try:
         history = _loop(network, Y, config, validation, callback, passes, batch_size)
     finally:
@@ -99,67 +92,6 @@ def train(network, X, Y, config, validation=None, callback=None):
     history.method = method
     history.fit_seconds = time.perf_counter() - start
     return history
-
-
-class PlainPasses:
-    """One batch at a time through the seeds' functions, as a learner would write it.
-
-    ``cost`` runs :func:`~deepcat.propagation.model_forward` and the cost; ``step`` runs
-    :func:`~deepcat.propagation.model_backward` and the optimizer's update. The fast
-    formulations (:class:`deepcat.fast.FastNetwork`) offer the same methods.
-
-    Parameters
-    ----------
-    network : deepcat.Network
-    X : ndarray, shape (n_x, m)
-    config : TrainingConfig
-    """
-
-    def __init__(self, network, X, config):
-        self.network = network
-        self.config = config
-        self.X = X
-        self.X_whole = None  # all examples scaled, made on first use (full batches only)
-        self.loss = get_loss(network.activations[-1])
-        L = network.L
-        self.trainable = {f"d{p}{l}" for l in range(network.frozen + 1, L + 1) for p in "Wb"}
-        self.AL = self.caches = None
-
-    def values_before_fit(self):
-        """Copies of the parameters, to restore if training diverges."""
-        return {key: value.copy() for key, value in self.network.parameters.items()}
-
-    def cost(self, batch, Y):
-        """Forward pass for the examples ``batch`` (None: all), then the cost J against ``Y``."""
-        network, config = self.network, self.config
-        if batch is None:
-            if self.X_whole is None:
-                self.X_whole = scale_inputs(self.X, config.input_scale, network.dtype)
-            X = self.X_whole
-        else:
-            X = scale_inputs(self.X[:, batch], config.input_scale, network.dtype)
-        self.AL, self.caches = model_forward(
-            X, network.parameters, network.activations, config.keep_prob, network.rng
-        )
-        m = X.shape[1]
-        return self.loss(self.caches[-1][1], Y) + l2_regularization_cost(
-            network.parameters, config.lambd, m
-        )
-
-    def step(self, batch, Y, learning_rate):
-        """Backward pass after :meth:`cost`, then the update of every trainable layer."""
-        network, config = self.network, self.config
-        gradients = model_backward(
-            self.AL, Y, self.caches, network.activations, config.keep_prob, config.lambd
-        )
-        trainable = {key: grad for key, grad in gradients.items() if key in self.trainable}
-        config.optimizer.update(network.parameters, trainable, learning_rate)
-
-    def sync(self):
-        """Nothing to do: ``network.parameters`` is always up to date here."""
-
-    def release(self):
-        """Nothing to give back."""
 
 
 def _loop(network, Y, config, validation, callback, passes, batch_size):

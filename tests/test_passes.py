@@ -1,17 +1,71 @@
-"""The fast training paths (deepcat.training.fast, deepcat.training.gram, deepcat.training.inplace, deepcat.training.batches)
-give the plain loop's results: same costs, same parameters, same records."""
+"""The training loop's passes (deepcat.training.passes, .gram, .methods, .batches) give the
+results of the seeds' own functions: same costs, same parameters, same records.
 
+The reference, :class:`SeedPasses`, trains with ``model_forward``, ``model_backward`` and the
+optimizer's ``update`` on whole freshly allocated arrays, as a learner would write it; it is
+put in the place of :class:`deepcat.training.passes.Passes` for the length of one fit."""
+
+import contextlib
+import copy
 import tracemalloc
+from unittest import mock
 
 import numpy as np
 import pytest
 
+import deepcat.training.loop
 from deepcat import DivergenceError, Network
-from deepcat.core.optimizers import make_optimizer
+from deepcat.core.activations import relu, sigmoid
+from deepcat.core.losses import get_loss, l2_regularization_cost
+from deepcat.core.propagation import model_backward, model_forward
 from deepcat.training.batches import BatchReader, float_feature_chunks, scale_inputs
-from deepcat.training.fast import METHODS, choose_method, use_method
-from deepcat.training.inplace import IN_PLACE_UPDATES
+from deepcat.training.methods import METHODS, choose_method, use_method
 from deepcat.training.settings import build_config
+
+
+class SeedPasses:
+    """One batch at a time through the seeds' functions, with nothing preallocated."""
+
+    def __init__(self, network, X, config, method, batch_size):
+        self.network, self.config, self.X = network, config, X
+        self.loss = get_loss(network.activations[-1])
+        L = network.L
+        self.trainable = {f"d{p}{l}" for l in range(network.frozen + 1, L + 1) for p in "Wb"}
+
+    def values_before_fit(self):
+        return {key: value.copy() for key, value in self.network.parameters.items()}
+
+    def cost(self, batch, Y):
+        network, config = self.network, self.config
+        X = self.X if batch is None else self.X[:, batch]
+        X = scale_inputs(X, config.input_scale, network.dtype)
+        self.AL, self.caches = model_forward(
+            X, network.parameters, network.activations, config.keep_prob, network.rng
+        )
+        return self.loss(self.caches[-1][1], Y) + l2_regularization_cost(
+            network.parameters, config.lambd, X.shape[1]
+        )
+
+    def step(self, batch, Y, learning_rate):
+        network, config = self.network, self.config
+        gradients = model_backward(
+            self.AL, Y, self.caches, network.activations, config.keep_prob, config.lambd
+        )
+        trainable = {key: grad for key, grad in gradients.items() if key in self.trainable}
+        config.optimizer.update(network.parameters, trainable, learning_rate)
+
+    def sync(self):
+        pass
+
+    def release(self):
+        pass
+
+
+def forced(method):
+    """``use_method(method)``, or the seeds' reference passes for ``"seeds"``."""
+    if method == "seeds":
+        return mock.patch.object(deepcat.training.loop, "Passes", SeedPasses)
+    return use_method(method) if method else contextlib.nullcontext()
 
 
 def wide_data(n_x=40, m=25, seed=0):
@@ -26,11 +80,8 @@ def fit(method, X, Y, dims=(40, 6, 4, 1), seed=3, dtype="float64", frozen=0, **o
     """Train a fresh network with ``method`` forced (None: chosen automatically)."""
     network = Network(list(dims), seed=seed, dtype=dtype, **_network_options(options))
     network.frozen = frozen
-    if method is None:
+    with forced(method):
         history = network.fit(X, Y, **options)
-    else:
-        with use_method(method):
-            history = network.fit(X, Y, **options)
     return network, history
 
 
@@ -73,17 +124,23 @@ GRAM_CASES = {
         iterations=300, learning_rate=0.2, validation_fraction=0.2, patience=2, record_every=10
     ),
     "record every iteration": dict(iterations=12, learning_rate=0.1, record_every=1),
+    "dropout": dict(iterations=40, learning_rate=0.1, keep_prob=[0.8, 0.9]),
+    "mini-batch momentum and dropout": dict(
+        epochs=4, batch_size=6, learning_rate=0.1, optimizer="momentum", keep_prob=0.7
+    ),
 }
 
 
 @pytest.mark.parametrize("options", GRAM_CASES.values(), ids=GRAM_CASES.keys())
-def test_gram_path_matches_the_plain_loop(options):
+def test_gram_path_matches_the_seeds_functions(options):
     X, Y = wide_data()
     fast = fit("gram", X, Y, **dict(options))
     assert fast[1].method == "gram"
+    seeds = fit("seeds", X, Y, **dict(options))
+    assert_same_training(seeds, fast, rtol=1e-12)
     plain = fit("plain", X, Y, **dict(options))
     assert plain[1].method == "plain"
-    assert_same_training(plain, fast, rtol=1e-12)
+    assert_same_training(seeds, plain, rtol=1e-12)
 
 
 def test_gram_path_softmax_output():
@@ -92,7 +149,7 @@ def test_gram_path_softmax_output():
     options = dict(dims=(40, 6, 3), output="softmax", iterations=50, learning_rate=0.2, lambd=0.1)
     fast = fit(None, X, labels, **dict(options))
     assert fast[1].method == "gram"
-    assert_same_training(fit("plain", X, labels, **dict(options)), fast, rtol=1e-12)
+    assert_same_training(fit("seeds", X, labels, **dict(options)), fast, rtol=1e-12)
 
 
 def test_gram_path_float32():
@@ -101,10 +158,10 @@ def test_gram_path_float32():
     fast = fit(None, X, Y, **dict(options))
     assert fast[1].method == "gram"
     assert fast[0].parameters["W1"].dtype == np.float32
-    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=2e-5)
+    assert_same_training(fit("seeds", X, Y, **dict(options)), fast, rtol=2e-5)
 
 
-DENSE_CASES = {
+PLAIN_CASES = {
     "adam": dict(epochs=4, batch_size=7, learning_rate=0.01, optimizer="adam"),
     "rmsprop and L2": dict(
         epochs=4, batch_size=7, learning_rate=0.01, optimizer="rmsprop", lambd=0.2
@@ -129,18 +186,30 @@ DENSE_CASES = {
     "early stopping": dict(
         epochs=8, batch_size=5, learning_rate=0.2, validation_fraction=0.2, patience=2
     ),
+    "two layers frozen, mini-batch adam and L2": dict(
+        epochs=3, batch_size=7, learning_rate=0.01, frozen=2, optimizer="adam", lambd=0.3
+    ),
+    "first layer frozen with dropout on it": dict(
+        epochs=3, batch_size=7, learning_rate=0.1, frozen=1, keep_prob=[0.8, 1.0]
+    ),
+    "first layer frozen, dropout above it": dict(
+        epochs=3, batch_size=7, learning_rate=0.1, frozen=1, keep_prob=[1.0, 0.8]
+    ),
+    "adam, dropout, L2": dict(
+        epochs=3, batch_size=8, learning_rate=0.01, optimizer="adam", keep_prob=0.8, lambd=0.1
+    ),
 }
 
 
-@pytest.mark.parametrize("options", DENSE_CASES.values(), ids=DENSE_CASES.keys())
-def test_dense_path_matches_the_plain_loop(options):
+@pytest.mark.parametrize("options", PLAIN_CASES.values(), ids=PLAIN_CASES.keys())
+def test_plain_loop_matches_the_seeds_functions(options):
     X, Y = wide_data()
-    fast = fit("dense", X, Y, **dict(options))
-    assert fast[1].method == "dense"
-    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=1e-12)
+    fast = fit("plain", X, Y, **dict(options))
+    assert fast[1].method == "plain"
+    assert_same_training(fit("seeds", X, Y, **dict(options)), fast, rtol=1e-12)
 
 
-def test_dense_path_float32_adam_on_uint8_pixels():
+def test_plain_loop_float32_adam_on_uint8_pixels():
     rng = np.random.RandomState(4)
     pixels = rng.randint(0, 256, size=(60, 48)).astype(np.uint8)  # (m, n_x), as images come
     Y = (pixels[:, 0] > 127).astype(int).reshape(1, -1)
@@ -154,12 +223,12 @@ def test_dense_path_float32_adam_on_uint8_pixels():
         input_scale=255,
     )
     fast = fit(None, pixels.T, Y, **dict(options))
-    assert fast[1].method == "dense"
-    assert_same_training(fit("plain", pixels.T, Y, **dict(options)), fast, rtol=1e-6)
+    assert fast[1].method == "plain"
+    assert_same_training(fit("seeds", pixels.T, Y, **dict(options)), fast, rtol=1e-6)
 
 
 @pytest.mark.parametrize("layout", ["examples as rows", "examples as columns"])
-@pytest.mark.parametrize("method", ["plain", "dense"])
+@pytest.mark.parametrize("method", ["seeds", "plain"])
 def test_uint8_with_input_scale_trains_like_floats_divided_by_255(layout, method):
     rng = np.random.RandomState(5)
     pixels = rng.randint(0, 256, size=(30, 40)).astype(np.uint8)
@@ -206,11 +275,13 @@ def test_uint8_data_is_never_copied_whole_as_floats():
 @pytest.mark.parametrize(
     "options, expected",
     [
-        (dict(iterations=30, optimizer="adam"), "dense"),
-        (dict(iterations=30, optimizer="rmsprop"), "dense"),
-        (dict(iterations=30, keep_prob=0.8), "plain"),
+        (dict(iterations=30, optimizer="adam"), "plain"),
+        (dict(iterations=30, optimizer="rmsprop"), "plain"),
+        # Dropout keeps dW[1] in the row space of X, so the Gram shortcut stays exact.
+        (dict(iterations=30, keep_prob=0.8), "gram"),
+        # 10 iterations of 5 examples do not pay for computing Xᵀ X.
         (dict(epochs=2, batch_size=5, keep_prob=[0.9, 0.7], optimizer="momentum"), "plain"),
-        (dict(iterations=30, frozen=1), "dense"),
+        (dict(iterations=30, frozen=1), "plain"),
         (dict(iterations=30), "gram"),
         (dict(iterations=30, optimizer="momentum", lambd=0.1), "gram"),
     ],
@@ -220,14 +291,14 @@ def test_automatic_choice_falls_back_where_the_shortcut_does_not_hold(options, e
     network, history = fit(None, X, Y, learning_rate=0.05, **options)
     assert history.method == expected
     assert_same_training(
-        fit("plain", X, Y, learning_rate=0.05, **options), (network, history), 1e-12
+        fit("seeds", X, Y, learning_rate=0.05, **options), (network, history), 1e-12
     )
 
 
 def test_more_examples_than_features_do_not_take_the_gram_path():
     X, Y = wide_data(n_x=6, m=50)
     network, history = fit(None, X, Y, dims=(6, 4, 1), iterations=30, learning_rate=0.1)
-    assert history.method == "dense"
+    assert history.method == "plain"
     with pytest.raises(ValueError, match=r"'gram'.*m = 50 examples >= n_x = 6 features"):
         fit("gram", X, Y, dims=(6, 4, 1), iterations=30, learning_rate=0.1)
 
@@ -236,7 +307,7 @@ def test_a_single_iteration_is_cheaper_without_the_gram_matrix():
     X, Y = wide_data(n_x=40, m=30)
     network = Network([40, 6, 1], seed=1)
     config = _config(iterations=1)
-    assert choose_method(network, X, config) == "dense"
+    assert choose_method(network, X, config) == "plain"
     assert choose_method(network, X, _config(iterations=500)) == "gram"
 
 
@@ -250,21 +321,21 @@ def test_forcing_the_gram_path_where_it_is_not_exact_is_refused(optimizer, match
         fit("gram", X, Y, iterations=5, optimizer=optimizer, learning_rate=0.01)
 
 
-def test_forcing_a_fast_path_with_dropout_is_refused():
+def test_forcing_the_gram_path_on_a_frozen_first_layer_is_refused():
     X, Y = wide_data()
-    with pytest.raises(ValueError, match="'dense' training method does not apply: dropout"):
-        fit("dense", X, Y, iterations=5, keep_prob=0.5, learning_rate=0.01)
+    with pytest.raises(ValueError, match="'gram' training method does not apply: layer 1 is"):
+        fit("gram", X, Y, iterations=5, frozen=1, learning_rate=0.01)
 
 
 def test_unknown_method_lists_the_valid_ones():
-    with pytest.raises(ValueError, match=r"unknown training method 'fastest'.*'plain', 'dense'"):
+    with pytest.raises(ValueError, match=r"unknown training method 'fastest'.*'plain', 'gram'"):
         with use_method("fastest"):
             pass
-    assert METHODS == ("plain", "dense", "gram")
+    assert METHODS == ("plain", "gram")
 
 
-@pytest.mark.parametrize("method", ["dense", "gram"])
-def test_divergence_restores_the_parameters_in_the_fast_paths(method):
+@pytest.mark.parametrize("method", ["plain", "gram"])
+def test_divergence_restores_the_parameters(method):
     rng = np.random.RandomState(0)
     X, Y = rng.randn(40, 25) * 100, (rng.rand(1, 25) > 0.5).astype(int)
     network = Network([40, 20, 20, 1], init="he", hidden_activation="leaky_relu", seed=0)
@@ -275,14 +346,14 @@ def test_divergence_restores_the_parameters_in_the_fast_paths(method):
         np.testing.assert_array_equal(network.parameters[key], value)
 
 
-@pytest.mark.parametrize("method", ["plain", "dense", "gram"])
+@pytest.mark.parametrize("method", ["plain", "gram"])
 def test_callback_sees_the_same_iterations_and_costs(method):
     X, Y = wide_data()
     seen = []
     fit(method, X, Y, iterations=15, learning_rate=0.1, callback=lambda i, c: seen.append((i, c)))
     reference = []
     fit(
-        "plain",
+        "seeds",
         X,
         Y,
         iterations=15,
@@ -293,7 +364,7 @@ def test_callback_sees_the_same_iterations_and_costs(method):
     np.testing.assert_allclose([c for _, c in seen], [c for _, c in reference], rtol=1e-12)
 
 
-@pytest.mark.parametrize("method", ["dense", "gram"])
+@pytest.mark.parametrize("method", ["plain", "gram"])
 def test_parameters_dict_gets_its_own_arrays_back_trained(method):
     X, Y = wide_data()
     network = Network([40, 6, 4, 1], seed=3)
@@ -306,13 +377,13 @@ def test_parameters_dict_gets_its_own_arrays_back_trained(method):
         assert not np.array_equal(array, before[key])
 
 
-def test_dense_path_parameters_are_live_for_a_callback():
+def test_plain_loop_parameters_are_live_for_a_callback():
     X, Y = wide_data()
     snapshots = {}
-    for method in ("plain", "dense"):
+    for method in ("seeds", "plain"):
         network = Network([40, 6, 4, 1], seed=3)
         seen = snapshots[method] = []
-        with use_method(method):
+        with forced(method):
             network.fit(
                 X,
                 Y,
@@ -323,7 +394,7 @@ def test_dense_path_parameters_are_live_for_a_callback():
                 ),
             )
     np.testing.assert_allclose(
-        np.array(snapshots["dense"]), np.array(snapshots["plain"]), rtol=1e-13
+        np.array(snapshots["plain"]), np.array(snapshots["seeds"]), rtol=1e-13
     )
 
 
@@ -342,8 +413,8 @@ def test_bad_input_scale(value, error, match):
         Network([40, 1]).fit(X, Y, iterations=2, input_scale=value)
 
 
-@pytest.mark.parametrize("method", ["plain", "dense", "gram"])
-def test_fast_paths_validate_inputs_like_the_plain_loop(method):
+@pytest.mark.parametrize("method", ["plain", "gram"])
+def test_both_methods_validate_inputs(method):
     X, Y = wide_data()
     with use_method(method):
         with pytest.raises(ValueError, match=r"X must have n_x = layer_dims\[0\] = 40 rows"):
@@ -374,31 +445,10 @@ def test_course_run_gram_and_plain_agree_on_the_real_data(catvnoncat):
     options = dict(dims=(12288, 20, 7, 5, 1), seed=1, iterations=30, learning_rate=0.0075)
     options["record_every"] = 1
     fast = fit("gram", X, Y, **dict(options))
-    assert_same_training(fit("plain", X, Y, **dict(options)), fast, rtol=1e-11)
+    assert_same_training(fit("seeds", X, Y, **dict(options)), fast, rtol=1e-11)
 
 
 # -- the building blocks -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam"])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_in_place_updates_are_the_optimizers_updates_bit_for_bit(name, dtype):
-    rng = np.random.RandomState(8)
-    shapes = {"W1": (5, 7), "b1": (5, 1), "W2": (1, 5), "b2": (1, 1)}
-    params = {key: rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
-    plain_params = {key: value.copy() for key, value in params.items()}
-    plain, fast = make_optimizer(name), make_optimizer(name)
-    updates = IN_PLACE_UPDATES[type(fast)](fast)
-    for _ in range(3):
-        grads = {f"d{key}": rng.randn(*shape).astype(dtype) for key, shape in shapes.items()}
-        plain.update(plain_params, {k: g.copy() for k, g in grads.items()}, 0.01)
-        updates.begin_step()
-        for key, grad in grads.items():
-            param = params[key[1:]]
-            updates.apply(key, param, grad.copy(), 0.01, np.empty_like(param))
-    for key, value in plain_params.items():
-        np.testing.assert_array_equal(params[key], value)
-    assert vars(fast).keys() == vars(plain).keys()
 
 
 @pytest.mark.parametrize("layout", ["F", "C"])
@@ -458,3 +508,110 @@ def _config(**overrides):
     )
     settings.update(overrides)
     return build_config(**settings)
+
+
+# -- frozen leading layers: computed once, then the top layers train on their output -----------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(epochs=3, batch_size=7, learning_rate=0.01, optimizer="adam"),
+        dict(iterations=25, learning_rate=0.1, optimizer="momentum", lambd=0.4),
+    ],
+    ids=["mini-batch adam", "full-batch momentum and L2"],
+)
+@pytest.mark.parametrize("frozen", [1, 2])
+def test_frozen_layers_train_like_a_network_of_the_top_layers_on_their_output(frozen, options):
+    X, Y = wide_data()
+    dims = [40, 6, 5, 4, 1]
+    full = Network(dims, seed=3)
+    full.frozen = frozen
+    bottom = {key: value.copy() for key, value in full.parameters.items() if int(key[1:]) <= frozen}
+    # A[k] of the frozen layers, by the seeds' forward pass on their own.
+    A_k, _ = model_forward(X, bottom, full.activations[:frozen])
+    top = Network(dims[frozen:], seed=0)
+    for l in range(frozen + 1, len(dims)):
+        for p in "Wb":
+            top.parameters[f"{p}{l - frozen}"][...] = full.parameters[f"{p}{l}"]
+    top.rng = copy.deepcopy(full.rng)  # the same shuffles
+    with use_method("plain"):
+        history = full.fit(X, Y, **dict(options))
+    with forced("seeds"):
+        top_history = top.fit(A_k, Y, **dict(options))
+    for key, value in bottom.items():
+        np.testing.assert_array_equal(full.parameters[key], value)
+    for l in range(frozen + 1, len(dims)):
+        for p in "Wb":
+            expected = top.parameters[f"{p}{l - frozen}"]
+            np.testing.assert_allclose(
+                full.parameters[f"{p}{l}"], expected, rtol=0, atol=1e-12 * np.abs(expected).max()
+            )
+    if not options.get("lambd"):  # with L2 the full network's cost adds the frozen ||W||²
+        np.testing.assert_allclose(
+            [c for _, c in history.costs], [c for _, c in top_history.costs], rtol=1e-12
+        )
+
+
+def test_a_frozen_first_layer_one_gradient_descent_step_by_hand():
+    X = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 2.0], [3.0, 1.0, -1.0]])
+    Y = np.array([[1, 0, 1]])
+    network = Network([3, 2, 1], seed=5)
+    network.frozen = 1
+    W1, b1, W2, b2 = (network.parameters[k].copy() for k in ("W1", "b1", "W2", "b2"))
+    network.fit(X, Y, iterations=1, learning_rate=0.5)
+    A1 = relu(W1 @ X + b1)
+    dZ2 = sigmoid(W2 @ A1 + b2) - Y
+    np.testing.assert_allclose(network.parameters["W2"], W2 - 0.5 * dZ2 @ A1.T / 3, rtol=1e-15)
+    np.testing.assert_allclose(
+        network.parameters["b2"], b2 - 0.5 * dZ2.sum(axis=1, keepdims=True) / 3, rtol=1e-15
+    )
+    np.testing.assert_array_equal(network.parameters["W1"], W1)
+    np.testing.assert_array_equal(network.parameters["b1"], b1)
+
+
+def test_frozen_outputs_respect_input_scale_and_dtype():
+    from deepcat.training.passes import frozen_outputs
+
+    rng = np.random.RandomState(2)
+    pixels = rng.randint(0, 256, size=(30, 12)).astype(np.uint8)
+    network = Network([12, 5, 3, 1], seed=1, dtype="float32")
+    config = _config(input_scale=255, n_hidden=2)
+    A2 = frozen_outputs(network, pixels.T, config, 2)
+    assert A2.shape == (3, 30) and A2.dtype == np.float32 and A2.T.flags.c_contiguous
+    X = pixels.T.astype(np.float32) / np.float32(255)
+    expected, _ = model_forward(X, dict(list(network.parameters.items())[:4]), ["relu", "relu"])
+    np.testing.assert_allclose(A2, expected, rtol=1e-6)
+
+
+# -- the loop allocates its arrays once ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "momentum"])
+def test_a_second_epoch_allocates_no_parameter_sized_array(optimizer):
+    rng = np.random.RandomState(3)
+    X, Y = rng.rand(1000, 64), (rng.rand(1, 64) > 0.5).astype(int)
+    network = Network([1000, 64, 32, 1], seed=2)
+    steps_per_epoch = 4
+    peaks = []
+
+    def watch(iteration, cost):
+        if iteration == steps_per_epoch - 1:  # end of epoch 1: every buffer exists
+            tracemalloc.reset_peak()
+            peaks.append(tracemalloc.get_traced_memory()[0])
+        elif iteration == 2 * steps_per_epoch - 1:
+            peaks.append(tracemalloc.get_traced_memory()[1])
+
+    tracemalloc.start()
+    try:
+        with use_method("plain"):
+            network.fit(
+                X, Y, epochs=2, batch_size=16, optimizer=optimizer, lambd=0.1, callback=watch
+            )
+    finally:
+        tracemalloc.stop()
+    # What remains is small per-batch work (indices, boolean ReLU masks, the (1, 16) cost
+    # terms) and NumPy's own ufunc buffer for the broadcast Z += b (at most 8192 elements).
+    W1_bytes = network.parameters["W1"].nbytes
+    growth = peaks[1] - peaks[0]
+    assert growth < W1_bytes / 16, f"epoch 2 allocated up to {growth} bytes; W1 is {W1_bytes}"
