@@ -211,3 +211,24 @@ def test_zero_dimensional_parameters_take_the_same_steps():
         momentum_b.update(array, {"ds1": np.array([g])}, 0.1)
     assert scalar["s1"].shape == ()
     assert float(scalar["s1"]) == array["s1"][0]
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam"])
+def test_reusing_the_gradients_as_room_gives_the_same_steps(name):
+    """The training loop lets the optimizer write into the gradients once it has read them:
+    the parameters come out identical, and RMSprop and Adam keep one scratch array, not two."""
+    rng = np.random.RandomState(3)
+    start = {"W1": rng.randn(4, 6), "b1": rng.randn(4, 1)}
+    steps = [{f"d{k}": rng.randn(*v.shape) for k, v in start.items()} for _ in range(3)]
+    results = []
+    for reuse in (False, True):
+        params = {key: value.copy() for key, value in start.items()}
+        optimizer = make_optimizer(name)
+        for grads in steps:
+            copies = {key: g.copy() for key, g in grads.items()}
+            optimizer.update(params, copies, 0.05, reuse_gradients=reuse)
+        results.append(params)
+        scratch = {len(buffers) for buffers in optimizer.buffers.values()}
+        assert scratch == ({2} if name in ("rmsprop", "adam") and not reuse else {1})
+    for key in start:
+        np.testing.assert_array_equal(results[0][key], results[1][key])

@@ -9,6 +9,12 @@ that: from the second step on, :meth:`update` allocates nothing, which is what
 the training loop relies on. The operations and their order are the formulas'
 as written in each docstring, so the results do not depend on the buffers.
 
+``update(..., reuse_gradients=True)`` lets RMSprop and Adam hold their denominator
+``sqrt(s) + epsilon`` in the gradient arrays once they have read them, instead of in one more
+scratch array per parameter: the training loop, which computes fresh gradients at every step,
+saves that much memory (for a large first layer, the size of the layer). The results are the
+same to the bit.
+
 Any array shape works, including 0-d arrays: the Gram-matrix first layer
 (:mod:`deepcat.training.gram`) updates a scalar coefficient with these same
 optimizers.
@@ -68,7 +74,7 @@ class GradientDescent:
     def __init__(self):
         self.buffers = {}
 
-    def update(self, parameters, gradients, learning_rate):
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
         """Apply one step to ``parameters`` in place; see :func:`update_parameters`."""
         update_parameters(parameters, gradients, learning_rate, self.buffers)
 
@@ -89,7 +95,7 @@ class Momentum:
         self.velocity = {}
         self.buffers = {}
 
-    def update(self, parameters, gradients, learning_rate):
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
         """Apply one step to ``parameters`` in place, for every key of ``gradients``."""
         for key, grad in gradients.items():
             param = parameters[key[1:]]
@@ -117,19 +123,22 @@ class RMSprop:
         self.squares = {}
         self.buffers = {}
 
-    def update(self, parameters, gradients, learning_rate):
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
         """Apply one step to ``parameters`` in place, for every key of ``gradients``."""
         for key, grad in gradients.items():
             param = parameters[key[1:]]
             s = _state(self.squares, key, grad)
-            step, denominator = _scratch(self.buffers, key, grad, 2)
+            buffers = _scratch(self.buffers, key, grad, 1 if reuse_gradients else 2)
+            step = buffers[0]
             s *= self.beta
             np.multiply(grad, 1 - self.beta, out=step)
             step *= grad  # (1 - beta) d_theta d_theta, in that order
             s += step
+            np.multiply(grad, param.dtype.type(learning_rate), out=step)
+            # grad is not read after this line: with reuse_gradients it holds the denominator.
+            denominator = grad if reuse_gradients else buffers[1]
             np.sqrt(s, out=denominator)
             denominator += self.epsilon
-            np.multiply(grad, param.dtype.type(learning_rate), out=step)
             step /= denominator
             param -= step
 
@@ -157,7 +166,7 @@ class Adam:
         self.squares = {}
         self.buffers = {}
 
-    def update(self, parameters, gradients, learning_rate):
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
         """One step (``t += 1``) for every key of ``gradients``, in place."""
         self.t += 1
         v_correction = 1 - self.beta1**self.t
@@ -166,13 +175,16 @@ class Adam:
             param = parameters[key[1:]]
             v = _state(self.velocity, key, grad)
             s = _state(self.squares, key, grad)
-            step, denominator = _scratch(self.buffers, key, grad, 2)
+            buffers = _scratch(self.buffers, key, grad, 1 if reuse_gradients else 2)
+            step = buffers[0]
             v *= self.beta1
             v += np.multiply(grad, 1 - self.beta1, out=step)
             s *= self.beta2
             np.multiply(grad, 1 - self.beta2, out=step)
             step *= grad
             s += step
+            # grad is not read after this line: with reuse_gradients it holds the denominator.
+            denominator = grad if reuse_gradients else buffers[1]
             np.divide(s, s_correction, out=denominator)
             np.sqrt(denominator, out=denominator)
             denominator += self.epsilon  # sqrt(s_hat) + epsilon
@@ -195,9 +207,10 @@ def _scratch(store, key, grad, count):
     A later gradient of another shape under the same key makes the ``out=`` of the caller's
     ufuncs raise, rather than give a wrong result.
     """
-    buffers = store.get(key)
-    if buffers is None:
-        buffers = store[key] = tuple(np.empty(grad.shape, grad.dtype) for _ in range(count))
+    buffers = store.get(key, ())
+    if len(buffers) < count:
+        more = tuple(np.empty(grad.shape, grad.dtype) for _ in range(count - len(buffers)))
+        buffers = store[key] = buffers + more
     return buffers
 
 

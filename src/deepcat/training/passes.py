@@ -77,9 +77,15 @@ class Passes:
             f"{p}{l}": self.parameters[f"{p}{l}"] for l in range(self.lowest, L + 1) for p in "Wb"
         }
         self.gradients = {f"d{key}": np.empty_like(value) for key, value in self.trainable.items()}
-        self.l2_scratch = {key: np.empty_like(self.trainable[key[1:]]) for key in self.gradients}
+        # Room for (lambd / m) W[l] when L2 is on: one array per trainable weight, none without.
+        self.l2_scratch = {
+            key: np.empty_like(self.trainable[key[1:]])
+            for key in self.gradients
+            if key.startswith("dW") and config.lambd
+        }
         if self.gram is not None:  # W1 is stepped through its coordinates (s, C) instead
             del self.trainable["W1"], self.gradients["dW1"]
+            self.l2_scratch.pop("dW1", None)
             self.trainable.update(self.gram.coordinates)
             self.gradients.update(self.gram.gradients)
         self.layouts = {}
@@ -175,7 +181,10 @@ class Passes:
                     add_l2_gradient(
                         self.gradients[key], P[f"W{l}"], lambd, count, self.l2_scratch[key]
                     )
-        self.config.optimizer.update(self.trainable, self.gradients, learning_rate)
+        # The gradients are recomputed at every step, so the optimizer may use them as room.
+        self.config.optimizer.update(
+            self.trainable, self.gradients, learning_rate, reuse_gradients=True
+        )
 
     def sync(self):
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
