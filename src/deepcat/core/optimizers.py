@@ -51,10 +51,14 @@ def update_parameters(parameters, gradients, learning_rate, buffers=None):
     -----
     ``W[l] = W[l] - alpha dW[l]``, ``b[l] = b[l] - alpha db[l]``.
     """
+    rates = {}  # alpha in each parameter dtype, cast once per step
     for key, grad in gradients.items():
         param = parameters[key[1:]]
+        rate = rates.get(param.dtype)
+        if rate is None:
+            rate = rates[param.dtype] = param.dtype.type(learning_rate)
         scratch = None if buffers is None else _scratch(buffers, key, grad, 1)[0]
-        param -= np.multiply(grad, param.dtype.type(learning_rate), out=scratch)
+        param -= np.multiply(grad, rate, out=scratch)
     return parameters
 
 
