@@ -36,15 +36,7 @@ def cat_fit(X, Y, frozen, iterations):
 def adam_fit(pixels, Y, frozen):
     network = workloads.adam_network()
     network.frozen = frozen
-    history = network.fit(
-        pixels.T,
-        Y,
-        learning_rate=workloads.ADAM_LEARNING_RATE,
-        epochs=1,
-        batch_size=workloads.ADAM_BATCH,
-        optimizer="adam",
-        input_scale=255,
-    )
+    history = network.fit(pixels.T, Y, **workloads.ADAM_FIT)
     return history.method, history.costs[-1][1]
 
 

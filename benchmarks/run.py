@@ -330,31 +330,13 @@ def _child(arguments, repeat):
         pixels, Y = workloads.images(m)
         tracemalloc.start()
         network = workloads.adam_network()
-        history = network.fit(
-            pixels.T,
-            Y,
-            learning_rate=workloads.ADAM_LEARNING_RATE,
-            epochs=1,
-            batch_size=workloads.ADAM_BATCH,
-            optimizer="adam",
-            input_scale=255,
-        )
+        history = network.fit(pixels.T, Y, **workloads.ADAM_FIT)
         traced_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         seconds = [history.fit_seconds]
         for _ in range(repeat - 1):
             seconds.append(
-                workloads.adam_network()
-                .fit(
-                    pixels.T,
-                    Y,
-                    learning_rate=workloads.ADAM_LEARNING_RATE,
-                    epochs=1,
-                    batch_size=workloads.ADAM_BATCH,
-                    optimizer="adam",
-                    input_scale=255,
-                )
-                .fit_seconds
+                workloads.adam_network().fit(pixels.T, Y, **workloads.ADAM_FIT).fit_seconds
             )
         result = {
             "seconds": measure.median_seconds(seconds),

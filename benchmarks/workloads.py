@@ -26,6 +26,14 @@ ADAM_DIMS = [3072, 256, 128, 1]
 ADAM_BATCH = 256
 ADAM_LEARNING_RATE = 0.001
 ADAM_EXAMPLES = 20_000
+ADAM_FIT = dict(
+    learning_rate=ADAM_LEARNING_RATE,
+    epochs=1,
+    batch_size=ADAM_BATCH,
+    optimizer="adam",
+    input_scale=255,
+)
+"""``Network.fit``'s settings of the (b) epoch: uint8 pixels divided by 255 batch by batch."""
 SCALING_SIZES = (10_000, 20_000, 50_000, 100_000, 200_000)
 
 
@@ -114,18 +122,11 @@ def adam_network():
 def adam_deepcat(pixels, Y, method=None):
     """One epoch of ``Network.fit`` on ``pixels.T`` ``(3072, m)`` uint8; returns the epoch cost."""
     network = adam_network()
-    settings = dict(
-        learning_rate=ADAM_LEARNING_RATE,
-        epochs=1,
-        batch_size=ADAM_BATCH,
-        optimizer="adam",
-        input_scale=255,
-    )
     if method is None:
-        history = network.fit(pixels.T, Y, **settings)
+        history = network.fit(pixels.T, Y, **ADAM_FIT)
     else:
         with use_method(method):
-            history = network.fit(pixels.T, Y, **settings)
+            history = network.fit(pixels.T, Y, **ADAM_FIT)
     return history.costs[-1][1]
 
 

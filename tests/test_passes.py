@@ -486,28 +486,9 @@ def test_float_feature_chunks_cover_every_feature_once(monkeypatch):
     np.testing.assert_array_equal(np.vstack([c for _, c in chunks]), X / 2.0)
 
 
-def _config(**overrides):
-    settings = dict(
-        learning_rate=0.1,
-        iterations=None,
-        epochs=None,
-        batch_size=None,
-        optimizer="gd",
-        beta=None,
-        beta1=None,
-        beta2=None,
-        epsilon=None,
-        decay=None,
-        decay_rate=1.0,
-        decay_every=1,
-        lambd=0.0,
-        keep_prob=1.0,
-        patience=None,
-        record_every=100,
-        n_hidden=1,
-    )
-    settings.update(overrides)
-    return build_config(**settings)
+def _config(n_hidden=1, **overrides):
+    """A validated config with Network.fit's defaults (build_config fills them in)."""
+    return build_config(n_hidden, **{"learning_rate": 0.1, **overrides})
 
 
 # -- frozen leading layers: computed once, then the top layers train on their output -----------
