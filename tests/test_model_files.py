@@ -1,3 +1,5 @@
+"""deepcat.data.model_files: .npz plus JSON, written atomically; foreign files refused."""
+
 import json
 import zipfile
 
