@@ -2,6 +2,7 @@
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,3 +119,15 @@ def test_archive_members_are_npy(tmp_path, trained):
     path = tmp_path / "model.npz"
     trained.save(path)
     assert all(name.endswith(".npy") for name in zipfile.ZipFile(path).namelist())
+
+
+def test_a_model_written_before_the_restructuring_still_loads():
+    """tests/data/model_ca31273.npz was saved by deepcat at commit ca31273 (a [4, 3, 1] tanh
+    network trained 50 iterations); its probabilities below were printed by that version."""
+    network = Network.load(Path(__file__).parent / "data" / "model_ca31273.npz")
+    assert network.layer_dims == [4, 3, 1] and network.activations == ["tanh", "sigmoid"]
+    assert network.metadata["classes"] == ["no", "yes"]
+    probe = np.linspace(-1, 1, 8).reshape(4, 2)
+    np.testing.assert_allclose(
+        network.predict_proba(probe)[0], [0.217799371960713, 0.26982699511883135], rtol=1e-15
+    )
