@@ -38,7 +38,7 @@ def test_one_keep_prob_applies_to_every_hidden_layer():
         ({"keep_prob": [0.5, 0.5]}, "one value per hidden layer"),
         (
             {"patience": 2},
-            r"early stopping \(patience\) needs validation_data or validation_fraction",
+            "needs a validation_fraction",
         ),
         ({"optimizer": "gd", "beta": 0.9}, "takes no coefficients"),
     ],

@@ -26,9 +26,9 @@ from deepcat.training.settings import (
     NETWORK,
     SETTINGS,
     TUNABLE,
-    Number,
     build_config,
 )
+from deepcat.training.values import Number
 
 NOT_SETTINGS = {"self", "X", "Y", "validation_data", "callback"}
 """Arguments of Network.fit that are data or hooks, not settings."""
@@ -180,3 +180,19 @@ def test_metrics_and_model_file_record_every_setting(tmp_path):
         assert recorded[name] == BY_NAME[name].cli_default
     network = Network.load(tmp_path / "run" / "model.npz")
     assert network.metadata["training"] == recorded
+
+
+def test_the_optimizer_first_says_whether_it_takes_a_coefficient(tiny_binary):
+    X, Y = tiny_binary
+    with pytest.raises(ValueError, match="optimizer 'gd' takes no coefficients; got beta"):
+        Network([4, 1]).fit(X, Y, optimizer="gd", beta=1.5)
+    with pytest.raises(ValueError, match=r"beta must be in \[0, 1\)"):
+        Network([4, 1]).fit(X, Y, optimizer="momentum", beta=1.5)
+
+
+def test_estimator_without_iterations_needs_epochs(tiny_binary):
+    X, Y = tiny_binary
+    with pytest.raises(TypeError, match="epochs must be an int >= 1, got None"):
+        DeepCatClassifier(epochs=None).fit(X.T, Y.ravel())
+    with pytest.raises(TypeError, match=r"^Network.fit\(\) got an unexpected keyword"):
+        Network([4, 1]).fit(X, Y, bogus=1)

@@ -204,7 +204,10 @@ class Network:
         """
         # The keywords are those of deepcat.training.settings.FIT: FIT_SIGNATURE (which help()
         # and IDEs show as fit's signature) binds them, refusing unknown or repeated ones.
-        given = FIT_SIGNATURE.bind(self, X, Y, *args, **kwargs).arguments
+        try:
+            given = FIT_SIGNATURE.bind(self, X, Y, *args, **kwargs).arguments
+        except TypeError as error:
+            raise TypeError(f"Network.fit() {error}") from None
         validation_data = given.pop("validation_data", None)
         callback = given.pop("callback", None)
         settings = {name: value for name, value in given.items() if name not in ("self", "X", "Y")}

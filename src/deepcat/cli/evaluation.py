@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from deepcat.core.metrics import confusion_matrix
-from deepcat.data.datasets import load_dataset, loader_options
+from deepcat.data.datasets import get_source, load_dataset, loader_options
 from deepcat.data.preprocessing import image_inputs, model_inputs
 
 
@@ -26,7 +26,8 @@ def evaluation_data_set(network, model, dataset):
     name = dataset or trained_on
     if name is None:
         raise ValueError(f"{model} records no data set; pass --dataset")
-    return name, (recorded if name == trained_on else {})
+    get_source(name)  # a data set this deepcat does not know is a failure, not a usage error
+    return name, (recorded if trained_on in (None, name) else {})
 
 
 def evaluation_options(name, recorded, given):

@@ -14,7 +14,8 @@ import click
 
 from deepcat.data.datasets import DATASETS
 from deepcat.formatting import option_flag, value_text
-from deepcat.training.settings import SETTINGS, TUNABLE, Choice, Number, Sizes
+from deepcat.training.settings import SETTINGS, TUNABLE
+from deepcat.training.values import Choice, Number, Sizes
 
 
 class NumberList(click.ParamType):

@@ -86,6 +86,9 @@ def check_settings(settings, n_hidden):
     ValueError, TypeError
         Naming the setting and the range it accepts.
     """
+    if settings.get("patience") is not None and settings.get("validation_fraction") is None:
+        # Said in the command line's terms: it has no validation_data, only the fraction.
+        raise ValueError("patience (early stopping) needs a validation_fraction to watch")
     for rate in settings["learning_rates"]:
         build_config(n_hidden, learning_rate=rate, **fit_options(settings))
 

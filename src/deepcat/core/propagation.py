@@ -58,7 +58,7 @@ def linear_activation_forward(A_prev, W, b, activation, out=None):
     W : ndarray, shape (n_l, n_{l-1})
     b : ndarray, shape (n_l, 1)
     activation : str
-        A name in :data:`deepcat.activations.ACTIVATIONS`.
+        A name in :data:`deepcat.core.activations.ACTIVATIONS`.
     out : pair ``(Z_out, A_out)`` of ndarrays, shape (n_l, m), optional
         Where to write ``Z`` and ``A``.
 
@@ -202,7 +202,7 @@ def linear_activation_backward(dA, cache, activation, need_dA_prev=True):
     dA : ndarray, shape (n_l, m)
     cache : tuple ``((A_prev, W, b), Z)`` from :func:`linear_activation_forward`.
     activation : str
-        A name in :data:`deepcat.activations.DERIVATIVES`.
+        A name in :data:`deepcat.core.activations.DERIVATIVES`.
 
     Returns
     -------

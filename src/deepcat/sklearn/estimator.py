@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from deepcat.core.validation import check_positive_int, resolve_dtype
 from deepcat.network import Network
-from deepcat.training.settings import FIT
+from deepcat.training.settings import BY_NAME, FIT
 
 _MAX_SEED = 2**32 - 1
 
@@ -200,6 +200,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         dtype = resolve_dtype(self.dtype)
         seed = _seed_from(self.random_state)
+        fit_settings = self._fit_settings()
         X, y = validate_data(self, X, y, dtype=dtype)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
@@ -220,7 +221,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             seed=seed,
             dtype=dtype.__name__,
         )
-        history = network.fit(X.T, y_index.reshape(1, -1), **self._fit_settings())
+        history = network.fit(X.T, y_index.reshape(1, -1), **fit_settings)
         # Fitted attributes are set only once training has succeeded.
         self.classes_ = classes
         self.network_ = network
@@ -243,7 +244,10 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             for setting in FIT
             if setting.estimator is not None
         }
-        if self.iterations is not None:
+        if self.iterations is None:
+            # Without iterations the estimator trains by epochs: None is not "the default".
+            settings["epochs"] = check_positive_int(self.epochs, "epochs")
+        else:
             settings["epochs"] = None
         return settings
 
@@ -302,10 +306,7 @@ def _check_hidden_layer_sizes(sizes):
             "hidden_layer_sizes must be a tuple of hidden layer sizes (n_1, ..., n_{L-1}), "
             f"got {sizes!r}"
         )
-    return tuple(
-        check_positive_int(n, f"hidden_layer_sizes[{l - 1}] (n_{l})")
-        for l, n in enumerate(sizes, start=1)
-    )
+    return tuple(BY_NAME["hidden"].check(sizes, "hidden_layer_sizes"))
 
 
 def _seed_from(random_state):

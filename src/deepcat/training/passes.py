@@ -3,8 +3,9 @@
 :class:`Passes` computes exactly what :func:`~deepcat.core.propagation.model_forward`,
 :func:`~deepcat.core.propagation.model_backward` and the optimizer's ``update`` compute, by
 calling the same functions of :mod:`deepcat.core` layer by layer, with their ``out=`` buffers:
-every array of a step is allocated once per batch size, at the first batch of that size. It
-also does no work that cannot change the result:
+every array of a step is allocated once per batch size, at the first batch of that size (with
+ReLU hidden layers nothing else is; sigmoid, tanh and leaky ReLU still make temporaries inside
+their formulas). It also does no work that cannot change the result:
 
 - no ``dA`` below the lowest trainable layer (never ``dA[0]``);
 - each mini-batch's inputs read as contiguous rows when ``X`` is the transpose of an

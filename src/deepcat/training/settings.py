@@ -6,8 +6,8 @@ line of help, whether ``deepcat tune`` can search over it, and what it is called
 ecosystem names it otherwise (``hidden_layer_sizes`` and ``random_state`` in scikit-learn,
 ``hidden_activation`` in :class:`deepcat.Network`). Everything else derives from it:
 
-- :meth:`deepcat.Network.fit` keeps an explicit signature for learners and IDEs; its keywords
-  and defaults are those of :data:`FIT`, and it validates them with :func:`build_config`;
+- :meth:`deepcat.Network.fit`'s signature is generated from :data:`FIT` (:data:`FIT_SIGNATURE`,
+  which ``help()`` and IDEs show), and it validates its settings with :func:`build_config`;
 - :class:`deepcat.sklearn.DeepCatClassifier`'s parameters are the settings' estimator names and
   estimator defaults, and :func:`deepcat.sklearn.model_selection.network_settings` maps one
   to the other with :func:`estimator_settings`;
@@ -21,7 +21,6 @@ Adding an option means one declaration here plus the code that uses it.
 from __future__ import annotations
 
 import inspect
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,77 +28,12 @@ import numpy as np
 from deepcat.core.activations import HIDDEN_ACTIVATIONS
 from deepcat.core.initializers import INITIALIZERS
 from deepcat.core.optimizers import OPTIMIZERS, make_optimizer
-from deepcat.core.registry import lookup
 from deepcat.core.schedules import SCHEDULES
-from deepcat.core.validation import (
-    DTYPES,
-    check_in_range,
-    check_positive_float,
-    check_positive_int,
-)
+from deepcat.core.validation import DTYPES
+from deepcat.training.values import Choice, Number, Sizes
 
 SAME = object()
 """``estimator_default`` of a setting whose scikit-learn default is its ``default``."""
-
-
-@dataclass(frozen=True)
-class Number:
-    """A real number or an int in an interval, e.g. ``keep_prob`` in (0, 1].
-
-    ``check`` raises the library's messages: an int ``>= low``, "a positive finite number" for
-    floats in (0, inf), and the interval otherwise. ``text`` is the range as the command line
-    states it (``> 0``, ``in (0, 1]``).
-    """
-
-    kind: type
-    low: float = 0.0
-    high: float = math.inf
-    low_open: bool = False
-    high_open: bool = True
-
-    def contains(self, number):
-        """Whether ``number`` lies in the interval (finite, and of the right side of each end)."""
-        above = number > self.low if self.low_open else number >= self.low
-        below = number < self.high if self.high_open else number <= self.high
-        return math.isfinite(number) and above and below
-
-    def check(self, value, name):
-        if self.kind is int:
-            return check_positive_int(value, name, minimum=int(self.low))
-        if self.low == 0 and self.low_open and self.high == math.inf:
-            return check_positive_float(value, name)
-        return check_in_range(
-            value, name, self.low, self.high, low_open=self.low_open, high_open=self.high_open
-        )
-
-    @property
-    def text(self):
-        if self.high == math.inf:
-            return f"{'>' if self.low_open else '>='} {self.low:g}"
-        low, high = "(" if self.low_open else "[", ")" if self.high_open else "]"
-        return f"in {low}{self.low:g}, {self.high:g}{high}"
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One name of a registry (activations, initializers, optimizers, ...)."""
-
-    names: tuple
-    what: str
-
-    def check(self, value, name):
-        lookup(dict.fromkeys(self.names), value, self.what)
-        return value
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Hidden layer sizes ``(n_1, ..., n_{L-1})``, each an int >= 1; empty for no hidden layer."""
-
-    size = Number(int, 1)
-
-    def check(self, value, name):
-        return [check_positive_int(n, f"{name}[{l - 1}] (n_{l})") for l, n in enumerate(value, 1)]
 
 
 @dataclass(frozen=True)
@@ -285,6 +219,21 @@ FIT_SIGNATURE = _fit_signature()
 """The signature of :meth:`deepcat.Network.fit`, which binds its arguments with it."""
 
 
+def iterations_or_epochs(iterations, epochs):
+    """``(iterations, epochs)``, one of them None: 2500 iterations when neither is given.
+
+    Raises
+    ------
+    ValueError
+        When both are given.
+    """
+    if iterations is not None and epochs is not None:
+        raise ValueError("give iterations or epochs, not both")
+    if iterations is None and epochs is None:
+        return DEFAULT_ITERATIONS, None
+    return iterations, epochs
+
+
 class TrainingConfig:
     """The validated settings of one :meth:`Network.fit` call.
 
@@ -324,14 +273,14 @@ def build_config(n_hidden, has_validation=False, **given):
     if unknown:
         raise TypeError(f"unknown training setting {unknown[0]!r}; expected one of {list(known)}")
     values = {name: given.get(name, setting.default) for name, setting in known.items()}
-    if values["iterations"] is not None and values["epochs"] is not None:
-        raise ValueError("give iterations or epochs, not both")
-    if values["iterations"] is None and values["epochs"] is None:
-        values["iterations"] = DEFAULT_ITERATIONS
+    values["iterations"], values["epochs"] = iterations_or_epochs(
+        values["iterations"], values["epochs"]
+    )
     keep_prob = values.pop("keep_prob")
+    # The optimizer checks its own coefficients, after saying whether it takes them at all.
+    coefficients = {name: values.pop(name) for name in OPTIMIZER_COEFFICIENTS}
     checked = {name: known[name].check(value) for name, value in values.items()}
     checked["keep_prob"] = _check_keep_prob(keep_prob, n_hidden)
-    coefficients = {name: checked.pop(name) for name in OPTIMIZER_COEFFICIENTS}
     checked["optimizer"] = make_optimizer(checked["optimizer"], **coefficients)
     if checked["patience"] is not None and not (
         has_validation or checked["validation_fraction"] is not None
@@ -377,17 +326,11 @@ def estimator_settings(hidden_layer_sizes, **settings):
     unknown = sorted(set(settings) - set(known))
     if unknown:
         raise TypeError(f"unknown setting {unknown[0]!r}; expected one of {list(known)}")
-    if settings.get("iterations") is not None and settings.get("epochs") is not None:
-        raise ValueError("give iterations or epochs, not both")
     result = {"hidden_layer_sizes": hidden_layer_sizes}
     for name, setting in known.items():
         result[setting.estimator] = settings.get(name, setting.default)
-    if result["epochs"] is None:
-        result.pop("epochs")
-        if result["iterations"] is None:
-            result["iterations"] = DEFAULT_ITERATIONS
-    else:
-        result.pop("iterations")
+    iterations, epochs = iterations_or_epochs(result.pop("iterations"), result.pop("epochs"))
+    result.update({"epochs": epochs} if epochs is not None else {"iterations": iterations})
     if result["random_state"] is None:
         result.pop("random_state")
     return result

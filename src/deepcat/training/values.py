@@ -1,0 +1,73 @@
+"""The kinds of value a setting takes, each with its one rule (see deepcat.training.settings).
+
+``check`` is the library's validation, with the messages of :mod:`deepcat.core.validation`; the
+command line builds its click types from the same interval or names (:mod:`deepcat.cli.options`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from deepcat.core.registry import lookup
+from deepcat.core.validation import check_in_range, check_positive_float, check_positive_int
+
+
+@dataclass(frozen=True)
+class Number:
+    """A real number or an int in an interval, e.g. ``keep_prob`` in (0, 1].
+
+    ``check`` raises the library's messages: an int ``>= low``, "a positive finite number" for
+    floats in (0, inf), and the interval otherwise. ``text`` is the range as the command line
+    states it (``> 0``, ``in (0, 1]``).
+    """
+
+    kind: type
+    low: float = 0.0
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = True
+
+    def contains(self, number):
+        """Whether ``number`` lies in the interval (finite, and of the right side of each end)."""
+        above = number > self.low if self.low_open else number >= self.low
+        below = number < self.high if self.high_open else number <= self.high
+        return math.isfinite(number) and above and below
+
+    def check(self, value, name):
+        if self.kind is int:
+            return check_positive_int(value, name, minimum=int(self.low))
+        if self.low == 0 and self.low_open and self.high == math.inf:
+            return check_positive_float(value, name)
+        return check_in_range(
+            value, name, self.low, self.high, low_open=self.low_open, high_open=self.high_open
+        )
+
+    @property
+    def text(self):
+        if self.high == math.inf:
+            return f"{'>' if self.low_open else '>='} {self.low:g}"
+        low, high = "(" if self.low_open else "[", ")" if self.high_open else "]"
+        return f"in {low}{self.low:g}, {self.high:g}{high}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One name of a registry (activations, initializers, optimizers, ...)."""
+
+    names: tuple
+    what: str
+
+    def check(self, value, name):
+        lookup(dict.fromkeys(self.names), value, self.what)
+        return value
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Hidden layer sizes ``(n_1, ..., n_{L-1})``, each an int >= 1; empty for no hidden layer."""
+
+    size = Number(int, 1)
+
+    def check(self, value, name):
+        return [check_positive_int(n, f"{name}[{l - 1}] (n_{l})") for l, n in enumerate(value, 1)]
