@@ -419,6 +419,9 @@ def test_ctrl_c_leaves_no_partial_files(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job ignores SIGINT and its children inherit that; a user's
+        # terminal does not, so the command runs with the default action, as it would there.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         # the staging folder appears when training starts; interrupt then
