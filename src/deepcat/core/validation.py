@@ -72,12 +72,23 @@ def check_in_range(value, name: str, low: float, high: float, *, low_open=False,
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
     value = float(value)
+    if not in_interval(value, low, high, low_open, high_open):
+        raise ValueError(
+            f"{name} must be in {interval_text(low, high, low_open, high_open)}, got {value}"
+        )
+    return value
+
+
+def in_interval(value, low, high, low_open=False, high_open=False):
+    """Whether the finite ``value`` lies between ``low`` and ``high`` (open ends excluded)."""
     above = value > low if low_open else value >= low
     below = value < high if high_open else value <= high
-    if not (math.isfinite(value) and above and below):
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value}")
-    return value
+    return math.isfinite(value) and above and below
+
+
+def interval_text(low, high, low_open=False, high_open=False):
+    """The interval in mathematical notation: ``(0, 1]``."""
+    return f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
 def check_X(X, n_x: int, dtype, keep_integers: bool = False) -> np.ndarray:

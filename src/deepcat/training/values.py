@@ -10,7 +10,13 @@ import math
 from dataclasses import dataclass
 
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_in_range, check_positive_float, check_positive_int
+from deepcat.core.validation import (
+    check_in_range,
+    check_positive_float,
+    check_positive_int,
+    in_interval,
+    interval_text,
+)
 
 
 @dataclass(frozen=True)
@@ -30,9 +36,7 @@ class Number:
 
     def contains(self, number):
         """Whether ``number`` lies in the interval (finite, and of the right side of each end)."""
-        above = number > self.low if self.low_open else number >= self.low
-        below = number < self.high if self.high_open else number <= self.high
-        return math.isfinite(number) and above and below
+        return in_interval(number, self.low, self.high, self.low_open, self.high_open)
 
     def check(self, value, name):
         if self.kind is int:
@@ -47,8 +51,7 @@ class Number:
     def text(self):
         if self.high == math.inf:
             return f"{'>' if self.low_open else '>='} {self.low:g}"
-        low, high = "(" if self.low_open else "[", ")" if self.high_open else "]"
-        return f"in {low}{self.low:g}, {self.high:g}{high}"
+        return f"in {interval_text(self.low, self.high, self.low_open, self.high_open)}"
 
 
 @dataclass(frozen=True)
