@@ -64,3 +64,12 @@ def value_text(value, *, exact=False, none="none"):
 def option_flag(name):
     """The command-line option of a setting: ``keep_prob`` is typed ``--keep-prob``."""
     return "--" + name.replace("_", "-")
+
+
+def byte_text(n_bytes):
+    """A size as people read it: ``512 B``, ``3.8 KB``, ``9.6 GB`` (powers of 1000)."""
+    size = float(n_bytes)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
