@@ -6,9 +6,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import deepcat
 from deepcat.data import DATA_ENV, find_catvnoncat, load_catvnoncat
 
 REQUIRE_DATA_ENV = "DEEPCAT_REQUIRE_DATA"
+
+# Subprocesses (the command line, tune's workers) run in other folders: they must import the
+# deepcat under test, not another copy that a relative PYTHONPATH or an install would give them.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [
+        str(Path(deepcat.__file__).resolve().parents[1]),
+        *filter(None, [os.environ.get("PYTHONPATH")]),
+    ]
+)
 
 
 def catvnoncat_dir() -> Path:
