@@ -22,24 +22,47 @@ from deepcat.sklearn.model_selection import CVResult, SearchResults, grid_search
 
 @pytest.fixture(scope="module")
 def cancer():
-    """breast-cancer's training split in the course layout: X (30, 456), Y (1, 456)."""
+    """breast-cancer's training split in the course layout, standardised with the whole
+    split's statistics as ``deepcat train`` trains on it: X (30, 456), Y (1, 456)."""
     data = load_dataset("breast-cancer")
     return data.flatten(data.train_x_orig), data.train_y
+
+
+@pytest.fixture(scope="module")
+def cancer_measurements():
+    """The same training split, as measured (not standardised): X (30, 456), Y (1, 456)."""
+    data = load_dataset("breast-cancer")
+    return data.train_x_orig.T.astype(np.float64), data.train_y
 
 
 def fold_accuracies(X, Y, cv, hidden, learning_rate, iterations):
     """Accuracy on each held-out fold of ``Network([n_x, *hidden, 1]).fit``, by hand.
 
+    ``X`` holds the measurements; each fold standardises them with the mean and standard
+    deviation of its own training columns only, so the held-out columns never reach them.
     The folds are scikit-learn's stratified shuffled K folds with seed 0, which the
     command documents; each network is the train defaults' (relu, lecun, seed 1, gd).
     """
     splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=0)
     scores = []
     for train, test in splitter.split(X.T, Y.ravel()):
+        mean = X[:, train].mean(axis=1, keepdims=True)
+        std = X[:, train].std(axis=1, keepdims=True)
+        X_train, X_test = (X[:, train] - mean) / std, (X[:, test] - mean) / std
         network = Network([X.shape[0], *hidden, 1], init="lecun", seed=1)
-        network.fit(X[:, train], Y[:, train], learning_rate, iterations=iterations)
-        scores.append(network.score(X[:, test], Y[:, test]))
+        network.fit(X_train, Y[:, train], learning_rate, iterations=iterations)
+        scores.append(network.score(X_test, Y[:, test]))
     return scores
+
+
+def majority_accuracies(Y, cv):
+    """On each held-out fold, the fraction of the most common class of its training part."""
+    splitter = StratifiedKFold(n_splits=cv, shuffle=True, random_state=0)
+    y = Y.ravel()
+    return [
+        np.mean(y[test] == np.bincount(y[train]).argmax())
+        for train, test in splitter.split(y.reshape(-1, 1), y)
+    ]
 
 
 # -- deepcat tune -------------------------------------------------------------------------------
@@ -73,7 +96,9 @@ def tuned(tmp_path_factory):
     return folder, result
 
 
-def test_tune_csv_holds_every_setting_ranked_with_the_folds_of_network_fit(tuned, cancer):
+def test_tune_csv_holds_every_setting_ranked_with_the_folds_of_network_fit(
+    tuned, cancer_measurements
+):
     folder, _ = tuned
     rows = read_csv(folder / "tune.csv")
     assert list(rows[0]) == [
@@ -92,7 +117,7 @@ def test_tune_csv_holds_every_setting_ranked_with_the_folds_of_network_fit(tuned
     ]
     settings = {(row["learning_rate"], row["hidden_layer_sizes"]) for row in rows}
     assert settings == set(itertools.product([0.01, 0.1], [(4,), ()]))
-    X, Y = cancer
+    X, Y = cancer_measurements
     for row in rows:
         folds = [row["fold_1"], row["fold_2"], row["fold_3"]]
         expected = fold_accuracies(X, Y, 3, row["hidden_layer_sizes"], row["learning_rate"], 100)
@@ -159,6 +184,11 @@ def test_tune_prints_the_plan_the_ranked_table_and_the_best_command(tuned):
         for row in rows
     ]
     assert table == expected
+    baseline = np.mean(majority_accuracies(load_dataset("breast-cancer").train_y, 3))
+    assert lines[header + 2 + len(rows)] == (
+        f"baseline: always answering 'benign', the most common class, scores {baseline:.4f} "
+        "on the same folds"
+    )
     best = rows[0]
     hidden = ",".join(map(str, best["hidden_layer_sizes"])) or "none"
     assert lines[-2] == (
@@ -281,7 +311,9 @@ def test_search_progress_counts_every_fit_once(cancer):
 # -- deepcat train --cv -------------------------------------------------------------------------
 
 
-def test_train_cv_prints_and_records_the_k_fold_accuracy_then_trains_as_usual(tmp_path, cancer):
+def test_train_cv_prints_and_records_the_k_fold_accuracy_then_trains_as_usual(
+    tmp_path, cancer, cancer_measurements
+):
     result = deepcat(
         "train",
         "--dataset",
@@ -303,9 +335,14 @@ def test_train_cv_prints_and_records_the_k_fold_accuracy_then_trains_as_usual(tm
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1] == "cross-validation on the 456 training examples:"
-    X, Y = cancer
+    baseline = np.mean(majority_accuracies(cancer[1], 4))
+    assert 0.62 < baseline < 0.63  # 286 of the 456 training tumours are benign
+    assert lines[4] == (
+        f"baseline: always answering 'benign', the most common class, scores {baseline:.4f} "
+        "on the same folds"
+    )
     for line, rate in zip(lines[2:4], [0.01, 0.1], strict=True):
-        folds = fold_accuracies(X, Y, 4, [4], rate, 150)
+        folds = fold_accuracies(*cancer_measurements, 4, [4], rate, 150)
         text = ", ".join(f"{score:.4f}" for score in folds)
         assert line == (
             f"  learning rate {rate:g}: 4-fold accuracy: {np.mean(folds):.4f} +/- "
@@ -316,6 +353,11 @@ def test_train_cv_prints_and_records_the_k_fold_accuracy_then_trains_as_usual(tm
         assert record["cross_validation"]["fold_accuracies"] == pytest.approx(folds, abs=1e-12)
         assert record["cross_validation"]["mean_accuracy"] == pytest.approx(np.mean(folds))
         assert record["cross_validation"]["error"] is None
+        assert record["cross_validation"]["majority_baseline"] == {
+            "class": 1,
+            "mean_accuracy": pytest.approx(baseline, abs=1e-12),
+        }
+        X, Y = cancer
         # then the model is trained on the whole training split, as without --cv
         network = Network([30, 4, 1], init="lecun", seed=1)
         network.fit(X, Y, rate, iterations=150)
@@ -338,3 +380,26 @@ def test_bad_train_cv_options_are_usage_errors(tmp_path, args, fragments):
     result = deepcat("train", "--dataset", "breast-cancer", *args, "--out", "run", cwd=tmp_path)
     assert_user_error(result, 2, *fragments)
     assert not (tmp_path / "run").exists()
+
+
+def test_train_cv_on_the_cat_pictures_says_when_the_network_does_not_beat_always_non_cat(
+    tmp_path, catvnoncat_path
+):
+    """137 of the 209 training pictures are non-cats: two folds of 105 and 104 pictures hold 69
+    and 68 of them, so always answering "non-cat" scores (69/105 + 68/104) / 2 = 0.6555; a
+    network trained for 10 iterations does not beat it."""
+    result = deepcat(
+        "train", "--iterations", "10", "--cv", "2", "--n-jobs", "1", "--out", "run",
+        cwd=tmp_path, data_dir=catvnoncat_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (69 / 105 + 68 / 104) / 2 == pytest.approx(0.65549, abs=1e-5)
+    assert (
+        "baseline: always answering 'non-cat', the most common class, scores 0.6555 on the "
+        "same folds; no setting here does better"
+    ) in result.stdout.splitlines()
+    record = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert record["cross_validation"]["majority_baseline"] == {
+        "class": 0,
+        "mean_accuracy": pytest.approx((69 / 105 + 68 / 104) / 2, abs=1e-12),
+    }

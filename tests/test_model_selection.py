@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits, load_iris
 from sklearn.model_selection import StratifiedKFold, cross_val_score
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from deepcat import Network
 from deepcat.sklearn import DeepCatClassifier
@@ -15,6 +15,7 @@ from deepcat.sklearn.model_selection import (
     CVResult,
     cross_validate,
     grid_search,
+    majority_baseline,
     network_settings,
     read_csv,
 )
@@ -237,3 +238,49 @@ def test_bad_input_is_refused_with_what_was_expected(iris_course, call, error, m
     X, Y = iris_course
     with pytest.raises(error, match=message):
         call(X, Y)
+
+
+def test_the_majority_baseline_answers_each_folds_most_common_training_class():
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 2])
+    folds = [
+        (np.array([0, 1, 2, 3]), np.array([4, 5, 6, 7])),
+        (np.array([3, 4, 5, 7]), np.array([0, 1, 2, 6])),
+    ]
+    baseline = majority_baseline(y, folds)
+    # fold 1 trains on 0,0,0,1: answers 0, right on none of 1,1,1,2; fold 2 trains on 1,1,1,2:
+    # answers 1, right on one of 0,0,0,1.
+    assert baseline.scores == (0.0, 0.25)
+    assert baseline.mean == 0.125
+    assert baseline.label in (0, 1)
+    assert baseline.record() == {"class": baseline.label, "mean_accuracy": 0.125}
+
+
+def test_cross_validation_reports_the_baseline_and_whether_it_is_beaten(iris_course):
+    X, Y = iris_course
+    result = cross_validate(X, Y, {"hidden_layer_sizes": (8,), "random_state": 0}, cv=5)
+    # iris has 50 flowers of each species: every training part of a stratified 5-fold split
+    # holds 40 of each, so the answer is the first species, right on 10 of 30 held-out flowers.
+    assert result.baseline.label == 0
+    assert result.baseline.scores == pytest.approx((1 / 3,) * 5)
+    assert result.beats_baseline is (result.mean > 1 / 3)
+    assert result.record()["majority_baseline"] == {
+        "class": 0,
+        "mean_accuracy": pytest.approx(1 / 3),
+    }
+
+
+def test_preprocessing_is_fitted_inside_each_fold_on_its_training_examples_only():
+    """By hand: each fold standardises with its own training rows' mean and deviation."""
+    rng = np.random.RandomState(3)
+    X = rng.randn(3, 60) * np.array([[1.0], [50.0], [0.01]]) + np.array([[0.0], [300.0], [5.0]])
+    Y = (X[0] + (X[1] - 300) / 50 > 0).astype(int).reshape(1, -1)
+    params = {"hidden_layer_sizes": (4,), "epochs": 30, "random_state": 0}
+    result = cross_validate(X, Y, params, cv=3, preprocessing=StandardScaler())
+    splitter = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    expected = []
+    for train, test in splitter.split(X.T, Y.ravel()):
+        mean = X[:, train].mean(axis=1, keepdims=True)
+        std = X[:, train].std(axis=1, keepdims=True)
+        model = DeepCatClassifier(**params).fit(((X[:, train] - mean) / std).T, Y[0, train])
+        expected.append(model.score(((X[:, test] - mean) / std).T, Y[0, test]))
+    assert result.scores == pytest.approx(expected, abs=1e-12)

@@ -123,7 +123,7 @@ def _cross_validate(ctx, data, settings, cv, n_jobs, out):
             results = tuning.cross_validate_rates(data, settings, cv, n_jobs)
     except KeyboardInterrupt:
         interrupted(f"nothing was written to {out}")
-    click.echo(cv_summary(results, settings["learning_rates"], data.train_y.size))
+    click.echo(cv_summary(results, settings["learning_rates"], data))
     return results
 
 
@@ -156,7 +156,7 @@ def tune(
     CSV. The folds are seeded, so the same command gives the same table.
     """
     from deepcat.cli import runs, tuning
-    from deepcat.cli.reports import tune_plan, tune_table
+    from deepcat.cli.reports import tune_plan, tune_report
 
     typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
     out = Path(out) if out else tuning.default_table_path()
@@ -179,8 +179,8 @@ def tune(
     try:
         with failures():
             results = tuning.search(
-                tuning.training_inputs(data, settings),
-                data.train_y,
+                data,
+                settings,
                 grid,
                 tuning.estimator_settings(settings, grid["learning_rate"][0]),
                 cv,
@@ -191,7 +191,7 @@ def tune(
     except KeyboardInterrupt:
         interrupted(f"nothing was written to {out}")
     click.echo()
-    click.echo(tune_table(results))
+    click.echo(tune_report(results, data.classes))
     click.echo()
     if results.best.error is None:
         typed = typed_data | given

@@ -23,6 +23,7 @@ import numpy as np
 from deepcat.cli.run_folder import timestamped_path
 from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options
 from deepcat.core.validation import DTYPES
+from deepcat.data import to_columns
 from deepcat.formatting import option_flag, value_text
 from deepcat.training.settings import BY_NAME, TUNABLE
 
@@ -130,8 +131,25 @@ def check_cv(data, cv):
 
 
 def training_inputs(data, settings):
-    """The training split as network inputs ``X`` of shape ``(n_x, m_train)``."""
-    return data.flatten(data.train_x_orig, DTYPES[settings["dtype"]])
+    """The training split as network inputs ``X`` ``(n_x, m_train)``, and how each fold
+    finishes them.
+
+    A data set standardised with its training split's statistics (breast-cancer) is given
+    scaled but not standardised, with a ``StandardScaler`` that each fold fits on its own
+    training examples, as a scikit-learn ``Pipeline`` would: statistics of the whole split
+    would let every held-out fold leak into its own preprocessing.
+
+    Returns
+    -------
+    X : ndarray, shape (n_x, m_train)
+    preprocessing : sklearn transformer or None
+    """
+    dtype = DTYPES[settings["dtype"]]
+    if data.mean is None and data.std is None:
+        return data.flatten(data.train_x_orig, dtype), None
+    from sklearn.preprocessing import StandardScaler
+
+    return to_columns(data.train_x_orig, data.scale, dtype=dtype), StandardScaler()
 
 
 def cross_validate_rates(data, settings, cv, n_jobs):
@@ -153,8 +171,8 @@ def cross_validate_rates(data, settings, cv, n_jobs):
     """
     rates = settings["learning_rates"]
     results = search(
-        training_inputs(data, settings),
-        data.train_y,
+        data,
+        settings,
         {"learning_rate": rates},
         estimator_settings(settings, rates[0]),
         cv,
@@ -165,16 +183,19 @@ def cross_validate_rates(data, settings, cv, n_jobs):
     return [by_rate[rate] for rate in rates]
 
 
-def search(X, Y, grid, params, cv, n_jobs, description):
-    """:func:`deepcat.sklearn.model_selection.grid_search` with a progress bar over its fits.
+def search(data, settings, grid, params, cv, n_jobs, description):
+    """:func:`deepcat.sklearn.model_selection.grid_search` on the training split of ``data``,
+    with a progress bar over its fits.
 
     The bar counts finished fits (settings x folds) on stderr, and is drawn only
     when stderr is a terminal, as ``deepcat train``'s.
 
     Parameters
     ----------
-    X : ndarray, shape (n_x, m)
-    Y : ndarray, shape (1, m), class indices
+    data : Dataset
+        Its training split is searched (:func:`training_inputs`); the test split is not used.
+    settings : dict
+        From :func:`deepcat.cli.runs.resolve_settings` (for the dtype).
     grid, params :
         As in :func:`~deepcat.sklearn.model_selection.grid_search`.
     cv, n_jobs : int
@@ -189,6 +210,7 @@ def search(X, Y, grid, params, cv, n_jobs, description):
 
     from deepcat.sklearn.model_selection import grid_search
 
+    X, preprocessing = training_inputs(data, settings)
     total = cv * math.prod(len(values) for values in grid.values())
     with tqdm(
         total=total, desc=description, unit="fit", file=sys.stderr, disable=None, leave=False
@@ -198,7 +220,15 @@ def search(X, Y, grid, params, cv, n_jobs, description):
             bar.update(done - bar.n)
 
         return grid_search(
-            X, Y, grid, params, cv=cv, random_state=FOLD_SEED, n_jobs=n_jobs, progress=show
+            X,
+            data.train_y,
+            grid,
+            params,
+            cv=cv,
+            random_state=FOLD_SEED,
+            n_jobs=n_jobs,
+            progress=show,
+            preprocessing=preprocessing,
         )
 
 

@@ -22,14 +22,16 @@ import numbers
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
-from deepcat.sklearn.results import CVResult, SearchResults, plain, read_csv
+from deepcat.sklearn.results import Baseline, CVResult, SearchResults, plain, read_csv
 from deepcat.training.settings import estimator_settings
 
 __all__ = [
+    "Baseline",
     "CVResult",
     "SearchResults",
     "cross_validate",
     "grid_search",
+    "majority_baseline",
     "network_settings",
     "read_csv",
 ]
@@ -68,7 +70,7 @@ def network_settings(hidden_layer_sizes, **settings) -> dict:
 
 
 def cross_validate(
-    X, Y, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None
+    X, Y, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None, preprocessing=None
 ) -> CVResult:
     """K-fold cross-validated accuracy of one network setting.
 
@@ -91,18 +93,32 @@ def cross_validate(
     progress : callable, optional
         Called as ``progress(done, total)`` each time one of the ``total`` fits
         finishes, in the order they finish (to move a progress bar).
+    preprocessing : scikit-learn transformer, optional
+        Fitted inside each fold, on that fold's training examples only, and applied to its
+        held-out examples, as a scikit-learn ``Pipeline`` would: e.g. ``StandardScaler()``,
+        so that the held-out fold's statistics never reach the network. It sees examples as
+        rows, ``(m, n_x)``.
 
     Returns
     -------
     CVResult
+        With the majority-class :class:`~deepcat.sklearn.results.Baseline` of the same folds.
     """
     return grid_search(
-        X, Y, {}, params, cv=cv, random_state=random_state, n_jobs=n_jobs, progress=progress
+        X,
+        Y,
+        {},
+        params,
+        cv=cv,
+        random_state=random_state,
+        n_jobs=n_jobs,
+        progress=progress,
+        preprocessing=preprocessing,
     ).best
 
 
 def grid_search(
-    X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None
+    X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None, preprocessing=None
 ) -> SearchResults:
     """Cross-validate every combination of the settings in ``grid``, ranked by accuracy.
 
@@ -116,7 +132,7 @@ def grid_search(
         [1.0, 0.8], "batch_size": [32, None]}``; every combination is tried.
     params : dict, optional
         Settings shared by every combination; the grid's values replace them.
-    cv, random_state, n_jobs, progress :
+    cv, random_state, n_jobs, progress, preprocessing :
         As in :func:`cross_validate`. The ``len(combinations) * cv`` fits are
         spread over ``n_jobs`` processes; the results do not depend on ``n_jobs``.
 
@@ -140,7 +156,9 @@ def grid_search(
     # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
     # its task's position, so the table does not depend on the finishing order.
     finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_fit_and_score_at)(position, params, X[train], y[train], X[test], y[test])
+        delayed(_fit_and_score_at)(
+            position, params, preprocessing, X[train], y[train], X[test], y[test]
+        )
         for position, (_, params, train, test) in enumerate(tasks)
     )
     outcomes = [None] * len(tasks)
@@ -148,6 +166,7 @@ def grid_search(
         outcomes[position] = outcome
         if progress is not None:
             progress(done, len(tasks))
+    baseline = majority_baseline(y, folds)
     results = []
     for index, params in enumerate(candidates):
         mine = outcomes[index * cv : (index + 1) * cv]
@@ -157,26 +176,61 @@ def grid_search(
                 params=params,
                 scores=tuple(score for score, _ in mine),
                 error=errors[0] if errors else None,
+                baseline=baseline,
             )
         )
     return SearchResults.ranked(results, names=tuple(grid))
 
 
+def majority_baseline(y, folds) -> Baseline:
+    """Always answering each fold's most common training class, scored on its held-out part.
+
+    Parameters
+    ----------
+    y : ndarray, shape (m,)
+        Class labels.
+    folds : list of (train, test) index arrays
+
+    Returns
+    -------
+    Baseline
+        Ties between classes go to the smallest label, as ``np.unique`` orders them.
+    """
+    scores, answers = [], []
+    for train, test in folds:
+        labels, counts = np.unique(y[train], return_counts=True)
+        answer = labels[int(np.argmax(counts))]
+        answers.append(answer)
+        scores.append(float(np.mean(y[test] == answer)))
+    labels, counts = np.unique(np.asarray(answers), return_counts=True)
+    return Baseline(label=plain(labels[int(np.argmax(counts))]), scores=tuple(scores))
+
+
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _fit_and_score_at(position, params, X_train, y_train, X_test, y_test):
+def _fit_and_score_at(position, params, preprocessing, X_train, y_train, X_test, y_test):
     """``(position, _fit_and_score(...))``: the task's place travels with its outcome."""
-    return position, _fit_and_score(params, X_train, y_train, X_test, y_test)
+    return position, _fit_and_score(params, preprocessing, X_train, y_train, X_test, y_test)
 
 
-def _fit_and_score(params, X_train, y_train, X_test, y_test):
-    """Train one fold; return ``(accuracy, None)``, or ``(nan, why)`` if training diverged."""
+def _fit_and_score(params, preprocessing, X_train, y_train, X_test, y_test):
+    """Train one fold; return ``(accuracy, None)``, or ``(nan, why)`` if training diverged.
+
+    ``preprocessing`` (a transformer, or None) is cloned and fitted on this fold's training
+    examples only, in a ``Pipeline`` before the network.
+    """
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+
     from deepcat.sklearn.estimator import DeepCatClassifier
     from deepcat.training.loop import DivergenceError
 
+    model = DeepCatClassifier(**params)
+    if preprocessing is not None:
+        model = make_pipeline(clone(preprocessing), model)
     try:
-        model = DeepCatClassifier(**params).fit(X_train, y_train)
+        model.fit(X_train, y_train)
     except DivergenceError as error:
         return math.nan, str(error).split(". ")[0]
     return float(model.score(X_test, y_test)), None
