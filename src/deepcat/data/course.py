@@ -15,6 +15,8 @@ import numpy as np
 TRAIN_FILE = "train_catvnoncat.h5"
 TEST_FILE = "test_catvnoncat.h5"
 DATA_ENV = "DEEPCAT_DATA"
+COURSE_CLASSES = ("non-cat", "cat")
+"""The course's class names in label order (``list_classes`` of its files)."""
 
 
 @dataclass

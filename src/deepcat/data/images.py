@@ -255,6 +255,13 @@ def _too_large(path, size):
     )
 
 
+def picture_suffixes():
+    """The file name endings Pillow reads (``".jpg"``, ``".png"``, ...), in lower case."""
+    from PIL import Image
+
+    return frozenset(suffix.lower() for suffix in Image.registered_extensions())
+
+
 def to_dataset_range(pixels, pixel_max=255, invert=False):
     """Map 8-bit pixels to the value range of a data set's raw pictures.
 
