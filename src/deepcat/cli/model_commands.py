@@ -51,7 +51,8 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
         options = evaluation.evaluation_options(name, recorded, given)
     with failures():
         matrix, classes = evaluation.confusion_on_split(network, name, options, split)
-    title = f"{model} on the {split} split of {name} ({int(matrix.sum())} examples)"
+    part = "every example" if split == "all" else f"the {split} split"
+    title = f"{model} on {part} of {name} ({int(matrix.sum())} examples)"
     click.echo(evaluation_report(matrix, classes, title))
 
 
@@ -83,7 +84,7 @@ def predict(model, images):
     for path in paths:
         try:
             label, probability = evaluation.predict_picture(network, record, path)
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, MemoryError) as error:
             click.echo(f"error: {error}", err=True)
             unreadable += 1
             continue
