@@ -6,13 +6,14 @@ tests read its RUN_DIR.
 """
 
 import json
+import os
 import re
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from cli_runner import deepcat
+from cli_runner import assert_user_error, deepcat
 from deepcat.cli.plots import mislabeled_grid_size
 from deepcat.core.metrics import confusion_matrix
 from deepcat.data import load_catvnoncat
@@ -219,3 +220,131 @@ def test_predict_all_good_exits_zero(course, course_data, tmp_path):
     result = deepcat("predict", run_dir / "model.npz", "a.png", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == ""
     assert len(result.stdout.splitlines()) == 1
+
+
+# -- the course model on a folder of the same pictures: classes matched by name -------------
+
+
+def _course_pictures_folder(root, course_data, classes=("non-cat", "cat")):
+    """The 50 test pictures as PNG files in one subfolder per class (named by ``classes``)."""
+    for name in classes:
+        (root / name).mkdir(parents=True)
+    pairs = zip(course_data.test_x_orig, course_data.test_y[0], strict=True)
+    for i, (picture, label) in enumerate(pairs):
+        Image.fromarray(picture).save(root / classes[label] / f"{i:02d}.png")
+    return root
+
+
+def test_evaluate_on_a_folder_of_the_course_pictures(course, course_data, tmp_path):
+    run_dir, _ = course
+    folder = _course_pictures_folder(tmp_path / "pictures", course_data)
+    result = deepcat(
+        "evaluate",
+        run_dir / "model.npz",
+        "--dataset",
+        "folder",
+        "--data-dir",
+        folder,
+        "--split",
+        "all",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    # the same pictures, the same 40 right as on the .h5 test set: non-cat = 0 as in the course
+    assert "accuracy  0.8000 (40/50)" in result.stdout
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()[-2:]}
+    assert rows == {"non-cat": ["10", "7"], "cat": ["3", "30"]}  # README's confusion matrix
+
+
+def test_a_folder_with_other_class_names_is_refused_with_both_lists(course, course_data, tmp_path):
+    run_dir, _ = course
+    folder = _course_pictures_folder(tmp_path / "pictures", course_data, ("dog", "cat"))
+    result = deepcat(
+        "evaluate",
+        run_dir / "model.npz",
+        "--dataset",
+        "folder",
+        "--data-dir",
+        folder,
+        cwd=tmp_path,
+    )
+    assert_user_error(
+        result, 1, "the model's classes are non-cat, cat", "folder data set's are cat, dog"
+    )
+
+
+def _with_recorded_data(run_dir, tmp_path, record):
+    network = Network.load(run_dir / "model.npz")
+    network.metadata["dataset"] = record
+    network.save(tmp_path / "recorded.npz")
+    return tmp_path / "recorded.npz"
+
+
+def test_a_recorded_folder_is_not_read_unasked(course, course_data, tmp_path):
+    run_dir, _ = course
+    folder = _course_pictures_folder(tmp_path / "pictures", course_data)  # readable if read
+    for recorded_dir in (folder, "/etc"):
+        model = _with_recorded_data(
+            run_dir, tmp_path, {"name": "folder", "data_dir": str(recorded_dir)}
+        )
+        result = deepcat("evaluate", model, cwd=tmp_path)
+        assert_user_error(result, 1, f"in {recorded_dir}; pass --data-dir {recorded_dir}")
+        assert result.stdout == ""
+
+
+def test_a_recorded_catvnoncat_folder_is_a_hint(course, tmp_path, catvnoncat_path):
+    run_dir, _ = course
+    model = _with_recorded_data(run_dir, tmp_path, {"name": "catvnoncat", "data_dir": "/etc"})
+    # /etc holds no course files: reading it would fail; the usual place is used instead
+    result = deepcat("evaluate", model, cwd=tmp_path, data_dir=catvnoncat_path)
+    assert result.returncode == 0, result.stderr
+    assert "accuracy  0.8000 (40/50)" in result.stdout
+    assert result.stderr.strip() == (
+        f"note: {model} was trained on data from /etc; pass --data-dir /etc to use it"
+    )
+
+
+# -- predict on folders and on paths that are not picture files -----------------------------
+
+
+def test_predict_a_folder_of_pictures(course, course_data, tmp_path):
+    run_dir, _ = course
+    album = tmp_path / "album"
+    album.mkdir()
+    for i in (2, 0, 1):
+        Image.fromarray(course_data.test_x_orig[i]).save(album / f"{i}.png")
+    (album / "notes.txt").write_text("not a picture")
+    (album / "inner").mkdir()
+    (album / ".DS_Store").write_bytes(b"\0")
+    result = deepcat("predict", run_dir / "model.npz", "album", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "album/0.png",
+        "album/1.png",
+        "album/2.png",
+    ]
+    assert result.stderr.strip() == (
+        "note: skipped 2 entries of album that are not pictures by name: inner/, notes.txt"
+    )
+
+
+def test_predict_says_what_a_path_is(course, tmp_path):
+    run_dir, _ = course
+    os.mkfifo(tmp_path / "pipe.jpg")
+    (tmp_path / "empty").mkdir()
+    result = deepcat("predict", run_dir / "model.npz", "pipe.jpg", "/dev/zero", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "error: pipe.jpg: is a named pipe (FIFO), not a picture file",
+        "error: /dev/zero: is a character device, not a picture file",
+    ]
+    empty = deepcat("predict", run_dir / "model.npz", "empty", cwd=tmp_path)
+    assert_user_error(empty, 1, "empty: is a folder that holds no pictures")
+
+
+def test_predict_a_picture_named_like_an_option(course, course_data, tmp_path):
+    run_dir, _ = course
+    Image.fromarray(course_data.test_x_orig[0]).save(tmp_path / "-x.png")
+    result = deepcat("predict", run_dir / "model.npz", "--", "-x.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("-x.png: ")

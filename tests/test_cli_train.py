@@ -309,7 +309,7 @@ def test_folder_of_pictures_train_evaluate_predict(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     metrics = _metrics(tmp_path / "run")
-    assert metrics["classes"] == ["cat", "non-cat"]
+    assert metrics["classes"] == ["non-cat", "cat"]  # the course's order for its names
     assert (metrics["m_train"], metrics["m_test"]) == (12, 4)
     assert metrics["layer_dims"][0] == 16 * 16 * 3
     assert metrics["test_accuracy"] == 1.0  # red against blue
@@ -317,7 +317,12 @@ def test_folder_of_pictures_train_evaluate_predict(tmp_path):
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    evaluation = deepcat("evaluate", tmp_path / "run" / "model.npz", cwd=elsewhere)
+    # the folder the model records is read only when the user names it again
+    unasked = deepcat("evaluate", tmp_path / "run" / "model.npz", cwd=elsewhere)
+    assert unasked.returncode == 1 and f"pass --data-dir {root}" in unasked.stderr
+    evaluation = deepcat(
+        "evaluate", tmp_path / "run" / "model.npz", "--data-dir", root, cwd=elsewhere
+    )
     assert evaluation.returncode == 0, evaluation.stderr
     assert "accuracy  1.0000 (4/4)" in evaluation.stdout
 

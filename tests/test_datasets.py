@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from deepcat.core.memory import NotEnoughMemoryError
 from deepcat.data import load_catvnoncat
-from deepcat.data.datasets import DATASETS, default_dataset, load_dataset, split_indices
+from deepcat.data.datasets import (
+    DATASETS,
+    default_dataset,
+    folder_class_order,
+    load_dataset,
+    split_indices,
+)
 from deepcat.data.preprocessing import (
     image_record,
     inputs_from_raw,
@@ -202,3 +209,37 @@ def test_default_dataset(catvnoncat_path, tmp_path, monkeypatch):
     assert name == "breast-cancer" and "DEEPCAT_DATA" in reason
     with pytest.raises(FileNotFoundError, match="absent"):
         default_dataset(tmp_path / "absent")
+
+
+def test_folders_named_as_the_course_keep_its_order(tmp_path):
+    root = tmp_path / "pics"
+    for name, colour in (("cat", (200, 60, 40)), ("non-cat", (40, 60, 200))):
+        (root / name).mkdir(parents=True)
+        for i in range(5):
+            Image.new("RGB", (8, 8), colour).save(root / name / f"{i}.png")
+    data = load_dataset("folder", data_dir=root, image_size=8)
+    assert data.classes == ["non-cat", "cat"]
+    # cat pictures are red: label 1, as in the course's files
+    reds = data.train_x_orig[:, 0, 0, 0] > data.train_x_orig[:, 0, 0, 2]
+    np.testing.assert_array_equal(reds, data.train_y[0] == 1)
+    assert folder_class_order(["non-cat", "cat", "dog"]) == ["cat", "dog", "non-cat"]
+
+
+def test_the_folder_memory_is_checked_before_decoding(tmp_path):
+    root = _picture_folder(tmp_path / "pics", {"cat": 2, "dog": 2})
+    # 4 pictures of 1,000,000 x 1,000,000 x 3 bytes, twice: 24 PB
+    with pytest.raises(NotEnoughMemoryError, match=r"4 pictures of \(1000000, 1000000, 3\) needs"):
+        load_dataset("folder", data_dir=root, image_size=1_000_000)
+
+
+def test_folder_entries_that_are_not_pictures(tmp_path):
+    import os
+
+    root = _picture_folder(tmp_path / "pics", {"cat": 2, "dog": 2})
+    (root / "cat" / "loop").symlink_to(root / "cat" / "loop")  # a link loop: ignored
+    (root / "dog" / "empty.png").write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty.png: is empty \(0 bytes\)"):
+        load_dataset("folder", data_dir=root)
+    (root / "dog" / "empty.png").unlink()
+    os.mkfifo(root / "dog" / "pipe.png")  # not a regular file: not taken for a picture
+    assert load_dataset("folder", data_dir=root, test_fraction=0.5).train_y.size == 2

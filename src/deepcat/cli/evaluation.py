@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
+import numpy as np
+
 from deepcat.core.metrics import confusion_matrix
-from deepcat.data.datasets import get_source, load_dataset, loader_options
-from deepcat.data.preprocessing import image_inputs, model_inputs
+from deepcat.data.datasets import LOADER_OPTIONS, get_source, load_dataset, loader_options
+from deepcat.data.images import picture_suffixes
+from deepcat.data.preprocessing import image_inputs, model_inputs, model_labels
 
 
 def evaluation_data_set(network, model, dataset):
     """The data set to evaluate ``network`` on: ``dataset``, else the one it was trained on.
 
+    A path the model records (``data_dir``) is a hint, never read unasked: a model file can
+    come from anyone and name any folder. The recorded name and the recorded split options
+    (numbers) are used; the data is looked for where the user's options, ``$DEEPCAT_DATA``
+    or ``./datasets`` say.
+
     Returns
     -------
     name : str
     recorded : dict
-        The loader options recorded with the model, when ``name`` is its own data set.
+        The recorded split options (``test_fraction``, ``split_seed``, ``image_size``), when
+        ``name`` is the model's own data set.
+    recorded_dir : str or None
+        The folder the model says it was trained on, for a note to the user.
 
     Raises
     ------
@@ -27,7 +41,35 @@ def evaluation_data_set(network, model, dataset):
     if name is None:
         raise ValueError(f"{model} records no data set; pass --dataset")
     get_source(name)  # a data set this deepcat does not know is a failure, not a usage error
-    return name, (recorded if trained_on in (None, name) else {})
+    if trained_on not in (None, name):
+        return name, {}, None
+    recorded_dir = recorded.pop("data_dir", None)
+    options = {key: value for key, value in recorded.items() if key in LOADER_OPTIONS}
+    return name, options, recorded_dir if isinstance(recorded_dir, str) else None
+
+
+def recorded_dir_note(model, name, recorded_dir):
+    """What to tell a user who gave no ``--data-dir`` about the folder the model records.
+
+    Returns
+    -------
+    str or None
+        A note for catvnoncat (whose files are then looked for in the usual places).
+
+    Raises
+    ------
+    ValueError
+        For a data set that has no usual place (folder): the user must name the folder.
+    """
+    if recorded_dir is None:
+        return None
+    again = f"pass --data-dir {shlex.quote(recorded_dir)} to use it"
+    if "data_dir" in get_source(name).options and name != "catvnoncat":
+        raise ValueError(
+            f"{model} was trained on the {name} data set in {recorded_dir}; {again} (a folder "
+            "named in a model file is not read unless you name it)"
+        )
+    return f"note: {model} was trained on data from {recorded_dir}; {again}"
 
 
 def evaluation_options(name, recorded, given):
@@ -36,7 +78,7 @@ def evaluation_options(name, recorded, given):
 
 
 def confusion_on_split(network, name, options, split):
-    """Predict one split of a data set with ``network``.
+    """Predict one split of a data set with ``network``, its classes matched by name.
 
     Parameters
     ----------
@@ -44,25 +86,88 @@ def confusion_on_split(network, name, options, split):
     name : str
     options : dict
         From :func:`evaluation_options`.
-    split : {"test", "train"}
+    split : {"test", "train", "all"}
 
     Returns
     -------
     matrix : ndarray of int, shape (n_classes, n_classes)
-        Rows: true class; columns: predicted class.
+        Rows: true class; columns: predicted class, both in the model's class order.
     classes : list of str
+        The model's class names (the data set's when the model records none).
+
+    Raises
+    ------
+    ValueError
+        When the data set's class names are not the model's (both lists named).
     """
     data = load_dataset(name, **options)
-    x_orig, y = (
-        (data.test_x_orig, data.test_y) if split == "test" else (data.train_x_orig, data.train_y)
-    )
-    predictions = network.predict(model_inputs(network, data, x_orig))
-    return confusion_matrix(y, predictions, len(data.classes)), data.classes
+    x_orig, y = SPLITS[split](data)
+    X = model_inputs(network, data, x_orig)
+    labels = model_labels(network, data, y)
+    predictions = network.predict(X)
+    classes = network.metadata.get("classes") or data.classes
+    return confusion_matrix(labels, predictions, len(classes)), list(classes)
+
+
+SPLITS = {
+    "test": lambda data: (data.test_x_orig, data.test_y),
+    "train": lambda data: (data.train_x_orig, data.train_y),
+    "all": lambda data: (
+        np.concatenate([data.train_x_orig, data.test_x_orig]),
+        np.concatenate([data.train_y, data.test_y], axis=1),
+    ),
+}
+"""The examples and labels of each split ``evaluate --split`` names."""
 
 
 def class_names(network):
     """The names of the model's classes (recorded by ``deepcat train``, else ``0``, ``1``...)."""
     return network.metadata.get("classes") or [str(k) for k in range(network.n_classes)]
+
+
+def picture_paths(arguments):
+    """The pictures ``predict`` reads for its arguments, a folder standing for its pictures.
+
+    A folder is replaced by the files directly inside it whose names end as a picture format
+    Pillow reads (``.jpg``, ``.png``, ...), sorted by name; hidden files (``.name``) are
+    ignored; subfolders are not entered (so a link loop cannot trap it). Any other argument
+    is kept as given, to be read or refused by :func:`predict_picture`.
+
+    Returns
+    -------
+    paths : list of str
+    skipped : list of (str, list of str)
+        For each folder, the names inside it that were not taken: other files and subfolders.
+
+    Raises
+    ------
+    ValueError
+        For a folder that holds no picture.
+    """
+    suffixes = picture_suffixes()
+    paths, skipped = [], []
+    for argument in arguments:
+        folder = Path(argument)
+        if not folder.is_dir():
+            paths.append(argument)
+            continue
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+        pictures = [p for p in entries if p.suffix.lower() in suffixes and not p.is_dir()]
+        if not pictures:
+            raise ValueError(f"{folder}: is a folder that holds no pictures")
+        paths.extend(str(p) for p in pictures)
+        others = [p.name + ("/" if p.is_dir() else "") for p in entries if p not in pictures]
+        if others:
+            skipped.append((str(folder), others))
+    return paths, skipped
+
+
+def skipped_note(folder, names, shown=5):
+    """One line naming what :func:`picture_paths` left out of ``folder``."""
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    return f"note: skipped {len(names)} entries of {folder} that are not pictures by name: {listed}"
 
 
 def predict_picture(network, record, path):

@@ -18,19 +18,29 @@ from deepcat.network import Network
 @dataset_options
 @click.option(
     "--split",
-    type=click.Choice(["test", "train"]),
+    type=click.Choice(list(evaluation.SPLITS)),
     default="test",
     show_default=True,
-    help="Which part of the data set to evaluate on.",
+    help="Which part of the data set to evaluate on (all: train and test together, e.g. "
+    "for a folder of new pictures).",
 )
 def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, split):
     """Accuracy, precision, recall, F1 and confusion matrix of MODEL on a test split.
 
-    The data set and split are those MODEL was trained on unless options say otherwise.
+    The data set and split options are those MODEL was trained on unless options say
+    otherwise. A folder MODEL records is only a hint: it is not read unless you pass it
+    with --data-dir (catvnoncat is looked for in $DEEPCAT_DATA, then ./datasets).
+
+    Classes are matched by name: the data set must have the classes MODEL records, in any
+    order (a folder of cat/ and non-cat/ pictures evaluates the course's model); other
+    names are refused, listing both.
     """
     with failures():
         network = Network.load(model)
-        name, recorded = evaluation.evaluation_data_set(network, model, dataset)
+        name, recorded, recorded_dir = evaluation.evaluation_data_set(network, model, dataset)
+        note = None if data_dir else evaluation.recorded_dir_note(model, name, recorded_dir)
+    if note:
+        click.echo(note, err=True)
     given = {
         "data_dir": data_dir,
         "test_fraction": test_fraction,
@@ -41,7 +51,8 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
         options = evaluation.evaluation_options(name, recorded, given)
     with failures():
         matrix, classes = evaluation.confusion_on_split(network, name, options, split)
-    title = f"{model} on the {split} split of {name} ({int(matrix.sum())} examples)"
+    part = "every example" if split == "all" else f"the {split} split"
+    title = f"{model} on {part} of {name} ({int(matrix.sum())} examples)"
     click.echo(evaluation_report(matrix, classes, title))
 
 
@@ -51,20 +62,29 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
 def predict(model, images):
     """Predict the class of each picture in IMAGES with MODEL, one line per picture.
 
-    Any format Pillow reads; pictures are turned upright, laid over white where
-    transparent, resized with antialiasing and scaled as in training. A file that
-    cannot be read gets an error line and the exit status 1; the others are
-    still predicted.
+    IMAGES are picture files or folders. A folder stands for the pictures directly inside
+    it, sorted by name: files whose names end as a format Pillow reads (.jpg, .png, ...);
+    its other files and subfolders are skipped, and named in a note on stderr.
+
+    Any format Pillow reads, in any colour mode (16-bit and float pictures by their range),
+    up to 64 megapixels; an animation is read at its first frame. Pictures are turned
+    upright, laid over white where transparent, resized with antialiasing and scaled as in
+    training. A path that is not a picture file (a missing file, a named pipe, a device, an
+    unreadable or oversized picture) gets an error line and the exit status 1; the others
+    are still predicted. A name starting with '-' goes after '--'.
     """
     with failures():
         network = Network.load(model)
         record = image_record(network)
+        paths, skipped = evaluation.picture_paths(images)
+    for folder, names in skipped:
+        click.echo(evaluation.skipped_note(folder, names), err=True)
     classes = evaluation.class_names(network)
     unreadable = 0
-    for path in images:
+    for path in paths:
         try:
             label, probability = evaluation.predict_picture(network, record, path)
-        except (ValueError, OSError) as error:
+        except (ValueError, OSError, MemoryError) as error:
             click.echo(f"error: {error}", err=True)
             unreadable += 1
             continue

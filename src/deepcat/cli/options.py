@@ -169,7 +169,9 @@ def dataset_options(command):
             "--data-dir",
             metavar="DIR",
             help="catvnoncat: folder with the two .h5 files (default $DEEPCAT_DATA, then "
-            "./datasets). folder: the folder with one subfolder of pictures per class.",
+            "./datasets). folder: the folder with one subfolder of pictures per class; the "
+            "classes are the subfolder names in alphabetical order, except that non-cat/ and "
+            "cat/ keep the course's order (non-cat = 0, cat = 1).",
         ),
         click.option(
             "--test-fraction",

@@ -15,6 +15,8 @@ import numpy as np
 TRAIN_FILE = "train_catvnoncat.h5"
 TEST_FILE = "test_catvnoncat.h5"
 DATA_ENV = "DEEPCAT_DATA"
+COURSE_CLASSES = ("non-cat", "cat")
+"""The course's class names in label order (``list_classes`` of its files)."""
 
 
 @dataclass
@@ -107,21 +109,35 @@ def find_catvnoncat(data_dir=None) -> Path:
     Raises
     ------
     FileNotFoundError
-        Naming every place looked in and how to supply the data.
+        Naming every place looked in (as an absolute path where it was relative to the
+        current folder), where the files come from and how to supply them.
     """
-    candidates = [Path(data_dir)] if data_dir else []
-    if not data_dir:
-        if os.environ.get(DATA_ENV):
-            candidates.append(Path(os.environ[DATA_ENV]))
-        candidates.append(Path("datasets"))
-    for folder in candidates:
+    if data_dir:
+        candidates = [(Path(data_dir), "")]
+    else:
+        candidates = (
+            [(Path(os.environ[DATA_ENV]), f"${DATA_ENV} = ")] if os.environ.get(DATA_ENV) else []
+        )
+        candidates.append((Path("datasets"), ""))
+    for folder, _ in candidates:
         if (folder / TRAIN_FILE).is_file() and (folder / TEST_FILE).is_file():
             return folder
-    looked = ", ".join(str(folder) for folder in candidates)
+    looked = " or ".join(label + _place(folder) for folder, label in candidates)
     raise FileNotFoundError(
-        f"the catvnoncat files {TRAIN_FILE} and {TEST_FILE} were not found in {looked}; "
-        f"put them in a folder and pass --data-dir or set {DATA_ENV}"
+        f"the catvnoncat files {TRAIN_FILE} and {TEST_FILE} were not found in {looked}. "
+        f"They come with the deeplearning.ai course {COURSE_NAME}; put both in a folder and "
+        f"pass --data-dir DIR, or set {DATA_ENV}=DIR"
     )
+
+
+COURSE_NAME = '"Neural Networks and Deep Learning" (week 4, "Deep Neural Network - Application")'
+
+
+def _place(folder):
+    """``folder``, and the absolute folder it means when it is relative to the current one."""
+    if folder.is_absolute():
+        return str(folder)
+    return f"{folder} (relative to the current folder: {folder.resolve()})"
 
 
 def load_catvnoncat(data_dir=None) -> Dataset:
@@ -144,40 +160,105 @@ def load_catvnoncat(data_dir=None) -> Dataset:
     FileNotFoundError
         When the files are missing.
     ValueError
-        When a file is not HDF5 or a data set inside is missing or misshapen.
+        When a file is not HDF5, or a data set inside is missing, misshapen, of another
+        type, stored outside the file, or declares far more data than the file holds
+        (see :mod:`deepcat.data.h5_files`); when the labels and ``list_classes`` disagree:
+        a label outside ``0 .. n_classes - 1``, a named class without training pictures,
+        or test names other than the training names.
+    NotEnoughMemoryError
+        When the pictures would not fit in the memory this process can have.
     """
     folder = find_catvnoncat(data_dir)
-    train_x, train_y, classes = _read_split(folder / TRAIN_FILE, "train")
-    test_x, test_y, _ = _read_split(folder / TEST_FILE, "test")
+    train_x, train_y, classes = read_course_split(folder / TRAIN_FILE, "train")
+    test_x, test_y, test_classes = read_course_split(folder / TEST_FILE, "test")
+    missing = sorted(set(range(len(classes))) - set(np.unique(train_y).tolist()))
+    if missing:
+        unused = ", ".join(f"{k} ({classes[k]})" for k in missing)
+        raise ValueError(
+            f"{folder / TRAIN_FILE}: list_classes names {len(classes)} classes "
+            f"({', '.join(classes)}) but no training picture has the label {unused}; every "
+            "class named must have training pictures"
+        )
+    if test_classes != classes:
+        raise ValueError(
+            f"{folder / TEST_FILE} names the classes {', '.join(test_classes)} but "
+            f"{folder / TRAIN_FILE} names {', '.join(classes)}; both must name the same classes"
+        )
     return Dataset("catvnoncat", train_x, train_y, test_x, test_y, classes, scale=255.0)
 
 
-def _read_split(path, split):
-    import h5py
+def read_course_split(path, split):
+    """One course file's pictures, labels and class names, each checked before it is read.
 
+    Parameters
+    ----------
+    path : Path
+    split : {"train", "test"}
+        Names the datasets: ``{split}_set_x``, ``{split}_set_y``; and ``list_classes``.
+
+    Returns
+    -------
+    x : ndarray of uint8, shape (m, height, width, 3)
+    y : ndarray of int64, shape (1, m)
+        Labels in ``0 .. n_classes - 1``.
+    classes : list of str
+        ``n_classes >= 2`` distinct, non-empty names.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the dataset: missing, stored elsewhere, of the wrong type or
+        shape, a label outside the classes named, or far more declared than stored.
+    """
+    from deepcat.data.h5_files import open_h5, read_dataset, stored_dataset
+
+    x_key, y_key = f"{split}_set_x", f"{split}_set_y"
+    with open_h5(path) as handle:
+        x_set, y_set, names_set = (
+            stored_dataset(handle, path, key) for key in (x_key, y_key, "list_classes")
+        )
+        if len(x_set.shape) != 4 or x_set.shape[3] != 3 or x_set.dtype != np.uint8:
+            raise ValueError(
+                f"{path}: dataset {x_key!r} should be (m, height, width, 3) uint8 pictures, "
+                f"got {x_set.shape} {x_set.dtype}"
+            )
+        if y_set.shape != (x_set.shape[0],):
+            raise ValueError(
+                f"{path}: dataset {y_key!r} should have shape ({x_set.shape[0]},), one label "
+                f"per picture, got {y_set.shape}"
+            )
+        if y_set.dtype.kind not in "iub":
+            raise ValueError(
+                f"{path}: dataset {y_key!r} should hold integer labels, got {y_set.dtype}"
+            )
+        if len(names_set.shape) != 1 or names_set.dtype.kind not in "SUO":
+            raise ValueError(
+                f"{path}: dataset 'list_classes' should be a list of class names (strings), "
+                f"got {names_set.shape} {names_set.dtype}"
+            )
+        classes = _class_names(read_dataset(names_set, path, "list_classes"), path)
+        y = read_dataset(y_set, path, y_key).astype(np.int64)
+        outside = y[(y < 0) | (y >= len(classes))]
+        if outside.size:
+            raise ValueError(
+                f"{path}: dataset {y_key!r} holds the label {outside[0]}, outside 0.."
+                f"{len(classes) - 1} for the {len(classes)} classes in list_classes "
+                f"({', '.join(classes)})"
+            )
+        x = read_dataset(x_set, path, x_key)
+    return x, y.reshape(1, -1), classes
+
+
+def _class_names(values, path):
+    """``list_classes`` as distinct, non-empty str (the course stores them as bytes)."""
     try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise ValueError(f"{path} is not a readable HDF5 file ({error})") from None
-    with handle:
-        x_key, y_key = f"{split}_set_x", f"{split}_set_y"
-        for key in (x_key, y_key, "list_classes"):
-            if key not in handle:
-                raise ValueError(f"{path} has no dataset {key!r}; is it the course's file?")
-        x = np.asarray(handle[x_key][:])
-        y = np.asarray(handle[y_key][:])
-        names = handle["list_classes"][:]
-        classes = [c.decode() if isinstance(c, bytes) else str(c) for c in names]
-    if x.ndim != 4 or x.shape[3] != 3 or x.dtype != np.uint8:
+        classes = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values.tolist()]
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: 'list_classes' holds names that are not UTF-8 text") from None
+    if not all(isinstance(name, str) and name.strip() for name in classes):
+        raise ValueError(f"{path}: 'list_classes' holds an empty name or one that is not text")
+    if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(
-            f"{path}: dataset {x_key!r} should be (m, height, width, 3) uint8 pictures, "
-            f"got {x.shape} {x.dtype}"
+            f"{path}: 'list_classes' should name at least 2 distinct classes, got {classes}"
         )
-    if y.shape != (x.shape[0],):
-        raise ValueError(
-            f"{path}: dataset {y_key!r} should have shape ({x.shape[0]},), one label per "
-            f"picture, got {y.shape}"
-        )
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"{path}: dataset {y_key!r} should hold labels 0 and 1 only")
-    return x, y.reshape(1, -1).astype(np.int64), classes
+    return classes

@@ -8,7 +8,9 @@ Every loader returns a :class:`deepcat.data.Dataset`:
 - ``catvnoncat``: the course's 64x64 RGB pictures from its two ``.h5`` files,
   split 209 / 50 as published.
 - ``folder``: the user's pictures, one subfolder per class, resized to
-  ``image_size``; split by ``test_fraction`` with ``split_seed``.
+  ``image_size``; split by ``test_fraction`` with ``split_seed``. The classes are the
+  subfolders' names in alphabetical order, except that ``non-cat`` and ``cat`` keep the
+  course's order (:func:`folder_class_order`).
 - ``breast-cancer``: scikit-learn's 569 tumours of 30 measurements, 2 classes,
   standardised with the training split's mean and standard deviation.
 - ``digits``: scikit-learn's 1,797 handwritten digits as 8x8 pictures of values
@@ -23,9 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from deepcat.core.memory import check_fits
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_int
-from deepcat.data.course import Dataset, find_catvnoncat, load_catvnoncat
+from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
 
 DEFAULT_TEST_FRACTION = 0.2
 DEFAULT_IMAGE_SIZE = 64
@@ -217,7 +220,11 @@ def _load_folder(
     split_seed=0,
     image_size=DEFAULT_IMAGE_SIZE,
 ):
-    """One subfolder of pictures per class; the class names are the sorted folder names."""
+    """One subfolder of pictures per class, named by :func:`folder_class_order`.
+
+    The memory the pictures need (two copies of pictures x size^2 x 3 bytes: the decoded
+    pictures and the split) is checked before any picture is decoded.
+    """
     from deepcat.data.images import load_image
 
     if data_dir is None:
@@ -229,23 +236,27 @@ def _load_folder(
     if not root.is_dir():
         raise FileNotFoundError(f"no folder at {root}; pass --data-dir with the class subfolders")
     image_size = check_positive_int(image_size, "image_size")
-    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if len(class_dirs) < 2:
+    subfolders = {p.name: p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    if len(subfolders) < 2:
         raise ValueError(
             f"{root} must hold one subfolder of pictures per class, at least 2; "
-            f"found {len(class_dirs)}"
+            f"found {len(subfolders)}"
         )
-    pictures, labels = [], []
-    for k, folder in enumerate(class_dirs):
-        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-        if not files:
+    classes = folder_class_order(subfolders)
+    files = []
+    for k, name in enumerate(classes):
+        folder = subfolders[name]
+        members = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        if not members:
             raise ValueError(f"the class folder {folder} holds no pictures")
-        for path in files:
-            pictures.append(load_image(path, (image_size, image_size), channels=3))
-            labels.append(k)
-    x, y = np.stack(pictures), np.asarray(labels, dtype=np.int64)
+        files.extend((path, k) for path in members)
+    shape = (len(files), image_size, image_size, 3)
+    check_fits(2 * int(np.prod(shape, dtype=np.float64)), f"{len(files)} pictures of {shape[1:]}")
+    x = np.empty(shape, dtype=np.uint8)
+    for i, (path, _) in enumerate(files):
+        x[i] = load_image(path, (image_size, image_size), channels=3)
+    y = np.asarray([k for _, k in files], dtype=np.int64)
     train, test = split_indices(y, test_fraction, split_seed)
-    classes = [folder.name for folder in class_dirs]
     return Dataset(
         "folder",
         x[train],
@@ -255,6 +266,26 @@ def _load_folder(
         classes,
         scale=255.0,
     )
+
+
+def folder_class_order(names):
+    """The class names of a folder data set, in label order.
+
+    Subfolders named exactly as the course's classes (``non-cat`` and ``cat``) take the
+    course's order, ``non-cat`` = 0 and ``cat`` = 1, so that a model trained on either reads
+    the other's labels alike; any other names are sorted alphabetically (``cat`` = 0,
+    ``dog`` = 1).
+
+    Parameters
+    ----------
+    names : iterable of str
+
+    Returns
+    -------
+    list of str
+    """
+    names = sorted(names)
+    return list(COURSE_CLASSES) if names == sorted(COURSE_CLASSES) else names
 
 
 def _load_breast_cancer(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):

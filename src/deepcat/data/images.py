@@ -6,19 +6,68 @@ reads, whatever its size, format, colour mode or EXIF orientation; the
 scaling is left to the model's recorded preprocessing
 (:func:`deepcat.data.preprocessing.inputs_from_raw`), so that a picture is scaled exactly
 as the training pictures were.
+
+What is read, and what is refused (a :class:`ValueError` naming the file):
+
+- only regular files: a folder, a named pipe or a device (``/dev/zero``) is refused before it
+  is opened for reading, so nothing blocks or reads endlessly; an empty file is refused;
+- at most :data:`MAX_PIXELS` (64 megapixels, e.g. 8000x8000) per picture, checked from the
+  header before anything is decoded; JPEGs are decoded at a reduced scale when they are much
+  larger than the size asked for, and every picture is shrunk in steps before the final
+  Lanczos filter (Pillow's ``reducing_gap``), so a large photo costs little;
+- 8-bit modes (1-bit, grayscale, palette, RGB, CMYK, YCbCr, LAB, HSV, with or without
+  alpha) are converted by Pillow; 16-bit grayscale by its 16-bit range (65535 is white);
+  32-bit integer TIFFs by the signed 32-bit range (negative values refused); 32-bit float
+  pictures as intensities in ``[0, 1]``, or as 8-bit levels when their values exceed 1 but
+  stay in ``[0, 255]``; a float picture with values outside ``[0, 255]``, NaN or infinity
+  is refused;
+- an animated GIF, PNG or WebP, or a multi-page TIFF, is read at its first frame.
 """
 
 from __future__ import annotations
 
+import os
+import stat
+import warnings
 from pathlib import Path
 
 import numpy as np
+
+from deepcat.core.memory import check_fits
 
 WHITE = 255
 """Transparent pixels are laid over white: the usual page behind a cut-out picture."""
 
 MODES = {1: "L", 3: "RGB"}
 """Pillow's mode for each supported channel count (grayscale, colour)."""
+
+MAX_PIXELS = 64_000_000
+"""The largest picture read, in pixels: above any camera's 61 megapixels of 2024's full-frame
+sensors, below Pillow's own decompression-bomb warning (about 89 megapixels)."""
+
+REDUCING_GAP = 3.0
+"""Shrink by whole factors (cheap box filter) while the picture stays 3 times the target size;
+Pillow documents the result as indistinguishable from one Lanczos pass."""
+
+DECODE_BYTES_PER_PIXEL = 8
+"""Memory for one decoded pixel: 4 bytes (RGBA or 32-bit) and one converted copy."""
+
+EIGHT_BIT_MODES = frozenset(
+    {"1", "L", "P", "RGB", "RGBA", "RGBX", "RGBa", "CMYK", "YCbCr", "LAB", "HSV", "LA", "PA"}
+)
+"""Modes whose values Pillow converts to 8-bit RGB or grayscale by their real meaning."""
+
+ORIENTATION = 0x0112
+"""The EXIF tag saying how the stored picture must be turned to stand upright."""
+
+FILE_KINDS = {
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+}
+"""What a path that is not a regular file is, in words."""
 
 
 def load_image(path, size, channels=3):
@@ -27,7 +76,7 @@ def load_image(path, size, channels=3):
     Parameters
     ----------
     path : str or Path
-        Any file Pillow reads: JPEG, PNG, GIF, BMP, WebP, TIFF, ...
+        A regular file Pillow reads: JPEG, PNG, GIF, BMP, WebP, TIFF, ...
     size : (int, int)
         ``(height, width)`` of the result, e.g. ``(64, 64)`` for the course's model.
     channels : {3, 1}, default 3
@@ -37,7 +86,7 @@ def load_image(path, size, channels=3):
     -------
     ndarray of uint8, shape (height, width, channels)
         Upright (the EXIF orientation is applied), transparent areas over white,
-        palette and grayscale pictures converted to the requested channels, and
+        every colour mode converted by its real range (see the module's notes), and
         resized with Lanczos antialiasing. Like the course, the aspect ratio is
         not kept: the whole picture is squeezed to ``size``.
 
@@ -46,29 +95,171 @@ def load_image(path, size, channels=3):
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If the file is not a picture Pillow can decode (a text file, a truncated
-        JPEG, ...), naming the file.
+        If ``path`` is not a regular file, is empty, is larger than :data:`MAX_PIXELS`,
+        holds values deepcat cannot map to 8 bits, or is not a picture Pillow can decode
+        (a text file, a truncated JPEG, ...), naming the file.
     """
-    from PIL import Image
-
-    path = Path(path)
     height, width = _check_size(size)
     if channels not in MODES:
         raise ValueError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    try:
-        with Image.open(path) as image:
-            image.load()
-            picture = _upright(image)
-            picture = _flatten_transparency(picture).convert(MODES[channels])
-            picture = picture.resize((width, height), Image.Resampling.LANCZOS)
-    # Pillow's decoders signal a malformed file with many exception types (OSError for an
-    # unknown or truncated file, SyntaxError, struct.error, DecompressionBombError, ...);
-    # any of them means the same thing to the user: this file is not a usable picture.
-    except Exception as error:
-        raise ValueError(f"{path}: not a picture Pillow can read ({_reason(error)})") from None
+    with open_regular_file(path) as handle:
+        picture = _decode(Path(path), handle, (width, height))
+    picture = picture.convert(MODES[channels])
     return np.asarray(picture, dtype=np.uint8).reshape(height, width, channels)
+
+
+def open_regular_file(path):
+    """Open ``path`` for reading in binary, refusing anything but a non-empty regular file.
+
+    The kind is read from the opened descriptor (``O_NONBLOCK``, so a named pipe with no
+    writer does not block), not from a separate look-up that a swap could outrun.
+
+    Raises
+    ------
+    FileNotFoundError, PermissionError
+        Naming the path.
+    ValueError
+        For a folder, a named pipe, a device, a socket or an empty file.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    except PermissionError:
+        raise PermissionError(f"{path}: permission denied") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = next((words for test, words in FILE_KINDS.items() if test(info.st_mode)), None)
+        raise ValueError(f"{path}: is {kind or 'not a regular file'}, not a picture file")
+    if info.st_size == 0:
+        os.close(fd)
+        raise ValueError(f"{path}: is empty (0 bytes), not a picture")
+    return os.fdopen(fd, "rb")
+
+
+def _decode(path, handle, target):
+    """The first frame of the picture in ``handle``, 8-bit and resized to ``target`` (w, h)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # deepcat's own limit, checked next, is below the size at which Pillow warns.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(handle)
+    except Image.DecompressionBombError:
+        raise ValueError(_too_large(path, None)) from None
+    except Exception as error:  # see the note in the second try below
+        raise ValueError(f"{path}: not a picture Pillow can read ({_reason(error)})") from None
+    with image:
+        columns, rows = image.size
+        if columns * rows > MAX_PIXELS:
+            raise ValueError(_too_large(path, image.size))
+        check_fits(columns * rows * DECODE_BYTES_PER_PIXEL, f"decoding {path} ({columns}x{rows})")
+        try:
+            orientation = _orientation(image)
+            # The picture is resized before it is turned upright (turning a small picture is
+            # cheap), so a quarter turn swaps the stored size it is resized to.
+            stored = target[::-1] if orientation in QUARTER_TURN_ORIENTATIONS else target
+            if image.format == "JPEG":
+                image.draft(image.mode, tuple(int(n * REDUCING_GAP) for n in stored))
+            image.load()
+            picture = _resized_eight_bit(path, image, stored)
+        except ValueError:
+            raise
+        # Pillow's decoders signal a malformed file with many exception types (OSError for an
+        # unknown or truncated file, SyntaxError, struct.error, ...); any of them means the
+        # same thing to the user: this file is not a usable picture.
+        except Exception as error:
+            raise ValueError(f"{path}: not a picture Pillow can read ({_reason(error)})") from None
+    turn = _transposes().get(orientation)
+    return picture.transpose(turn) if turn is not None else picture
+
+
+def _resized_eight_bit(path, image, target):
+    """8-bit RGB, RGBA-over-white or grayscale, resized to ``target`` (w, h)."""
+    from PIL import Image
+
+    if image.mode in EIGHT_BIT_MODES:
+        picture = _flatten_transparency(image)
+        if picture.mode not in ("L", "RGB"):
+            picture = picture.convert("RGB")
+        return picture.resize(target, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+    levels = WIDE_MODES.get(image.mode)
+    if levels is None:
+        raise ValueError(
+            f"{path}: Pillow reads it in mode {image.mode!r}, which deepcat does not convert "
+            "to 8 bits; save it as 8-bit RGB or grayscale"
+        )
+    full = levels(path, image)
+    # Resized in 32-bit floats before the division, so no level is lost to an early rounding.
+    small = image.convert("F").resize(target, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+    eight_bit = np.clip(np.rint(np.asarray(small) * (255.0 / full)), 0, 255).astype(np.uint8)
+    return Image.fromarray(eight_bit, "L")
+
+
+def _sixteen_bit(path, image):
+    """Unsigned 16-bit grayscale: 65535 is white."""
+    return 65535.0
+
+
+def _integer_levels(path, image):
+    """Pillow's signed 32-bit grayscale: 16-bit levels (PGM, PPM), or 31 bits in a TIFF of
+    32-bit samples (2**31 - 1 is white); negative values are refused."""
+    low, high = image.getextrema()
+    if low < 0:
+        raise ValueError(f"{path}: holds negative pixel values ({low}); pictures start at 0")
+    samples = image.tag_v2.get(258) if image.format == "TIFF" else None
+    full = 2.0**31 - 1 if samples and samples[0] == 32 else 65535.0
+    if high > full:
+        raise ValueError(
+            f"{path}: holds pixel values up to {high}, above the 16-bit range of its format"
+        )
+    return full
+
+
+def _float_levels(path, image):
+    """32-bit floats: intensities in [0, 1], or 8-bit levels when above 1 and within 255."""
+    values = np.asarray(image)
+    if not np.isfinite(values).all():
+        raise ValueError(f"{path}: holds NaN or infinite pixel values")
+    low, high = float(values.min()), float(values.max())
+    if low < 0 or high > 255:
+        raise ValueError(
+            f"{path}: holds float pixel values from {low:g} to {high:g}; deepcat reads float "
+            "pictures as intensities in [0, 1] or as levels in [0, 255]"
+        )
+    return 1.0 if high <= 1 else 255.0
+
+
+WIDE_MODES = {
+    "I;16": _sixteen_bit,
+    "I;16L": _sixteen_bit,
+    "I;16B": _sixteen_bit,
+    "I;16N": _sixteen_bit,
+    "I": _integer_levels,
+    "F": _float_levels,
+}
+"""The level of a full-intensity pixel for each mode wider than 8 bits, checked against the
+picture's values (each function raises ValueError for values its range cannot hold)."""
+
+
+def _too_large(path, size):
+    limit = f"deepcat reads pictures of up to {MAX_PIXELS / 1e6:.0f} megapixels"
+    if size is None:
+        return f"{path}: the picture is far larger than {limit}; shrink it first"
+    columns, rows = size
+    return (
+        f"{path}: the picture is {columns}x{rows} pixels ({columns * rows / 1e6:.1f} "
+        f"megapixels); {limit}; shrink it first"
+    )
+
+
+def picture_suffixes():
+    """The file name endings Pillow reads (``".jpg"``, ``".png"``, ...), in lower case."""
+    from PIL import Image
+
+    return frozenset(suffix.lower() for suffix in Image.registered_extensions())
 
 
 def to_dataset_range(pixels, pixel_max=255, invert=False):
@@ -103,11 +294,33 @@ def _reason(error):
     return str(error) or type(error).__name__
 
 
-def _upright(image):
-    from PIL import ImageOps
+def _transposes():
+    from PIL import Image
 
-    # exif_transpose returns None only with in_place=True; a copy keeps the file handle free.
-    return ImageOps.exif_transpose(image)
+    # The EXIF (TIFF 6.0) orientation values 2..8 and the turn that makes each upright.
+    return {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }
+
+
+QUARTER_TURN_ORIENTATIONS = (5, 6, 7, 8)
+"""The EXIF orientations whose upright picture has the stored width and height swapped."""
+
+
+def _orientation(image):
+    """The EXIF orientation value (1..8), or None when absent, invalid or unreadable."""
+    try:
+        value = image.getexif().get(ORIENTATION)
+    # A malformed EXIF block only loses the orientation, not the picture.
+    except Exception:
+        return None
+    return value if isinstance(value, int) and 1 <= value <= 8 else None
 
 
 def _flatten_transparency(image):

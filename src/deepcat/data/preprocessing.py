@@ -120,6 +120,42 @@ def model_inputs(network, dataset, x_orig):
     return X
 
 
+def model_labels(network, dataset, y):
+    """A data set's labels renumbered as the model's classes, matched by name.
+
+    Parameters
+    ----------
+    network : Network
+        Its ``metadata["classes"]`` (recorded by ``deepcat train``) names its outputs; a
+        model that records no names is taken to number the classes as the data set does.
+    dataset : Dataset
+    y : ndarray of int, shape (1, m)
+        Labels of ``dataset``: ``dataset.classes[y]`` is each example's class.
+
+    Returns
+    -------
+    ndarray of int, shape (1, m)
+        The label each example has among the model's classes (the same names in another
+        order are renumbered; the course's ``non-cat`` = 0 holds whatever a folder says).
+
+    Raises
+    ------
+    ValueError
+        When the names differ, giving both lists.
+    """
+    recorded = network.metadata.get("classes")
+    if not recorded:
+        return y
+    model_classes, data_classes = [str(c) for c in recorded], list(dataset.classes)
+    if sorted(model_classes) != sorted(data_classes):
+        raise ValueError(
+            f"the model's classes are {', '.join(model_classes)} but the {dataset.name} data "
+            f"set's are {', '.join(data_classes)}; evaluate needs data with the same class names"
+        )
+    renumber = np.array([model_classes.index(name) for name in data_classes], dtype=np.int64)
+    return renumber[np.asarray(y, dtype=np.int64)]
+
+
 def image_record(network):
     """The picture preprocessing of a model, for predicting from image files.
 
