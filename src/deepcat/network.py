@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.core.initializers import initialize_parameters, make_rng
+from deepcat.core.initializers import get_initializer, initialize_parameters, make_rng
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.validation import (
@@ -18,6 +18,7 @@ from deepcat.core.validation import (
     check_binary_Y,
     check_categorical_Y,
     check_layer_dims,
+    check_parameters,
     check_positive_int,
     check_X,
     resolve_dtype,
@@ -50,6 +51,16 @@ class Network:
         weights (layer by layer, as the course draws them) and then for
         shuffling and dropout. ``seed=1`` reproduces the course.
     dtype : {"float64", "float32"}, default "float64"
+    parameters : dict, optional
+        ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)`` to start from (finite, copied
+        only when not already C-contiguous in ``dtype``) instead of weights drawn by ``init``,
+        e.g. the course's ``parameters`` dict. Nothing is drawn then.
+
+    Raises
+    ------
+    deepcat.core.memory.NotEnoughMemoryError
+        A ``MemoryError``, before anything is drawn, when the parameters of ``layer_dims``
+        cannot fit in this process's memory; it names the largest ``W`` and its shape.
 
     Attributes
     ----------
@@ -78,6 +89,8 @@ class Network:
         init="lecun",
         seed=None,
         dtype="float64",
+        *,
+        parameters=None,
     ):
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = check_activations(hidden_activation, output, self.layer_dims)
@@ -85,7 +98,11 @@ class Network:
         self.seed = seed
         self.dtype = resolve_dtype(dtype)
         self.rng = make_rng(seed)
-        self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
+        if parameters is None:
+            self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
+        else:
+            get_initializer(init)  # refused here as when drawing: a saved model records it
+            self.parameters = check_parameters(parameters, self.layer_dims, self.dtype)
         self.frozen = 0
         self.metadata = {}
         self.history = None
@@ -342,12 +359,33 @@ class Network:
         return new
 
     def save(self, path):
-        """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata."""
+        """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata.
+
+        Raises
+        ------
+        ValueError
+            When :meth:`load` would refuse the file: ``metadata`` that is not JSON, or that
+            contradicts the network (see :mod:`deepcat.data.model_header`).
+        """
         save_network(self, path)
 
     @classmethod
     def load(cls, path):
-        """Read a model written by :meth:`save`; never unpickles anything."""
+        """Read a model written by :meth:`save`; never unpickles anything.
+
+        The file may come from anyone: its header and the recorded shape and type of every
+        array are checked, and its memory counted, before any array is read; see
+        :mod:`deepcat.data.model_files` for what is refused.
+
+        Raises
+        ------
+        FileNotFoundError
+            If nothing is at ``path``.
+        ValueError
+            If ``path`` is not a regular file or not a sound deepcat model, naming the problem.
+        deepcat.core.memory.NotEnoughMemoryError
+            If its parameters cannot fit in memory.
+        """
         return load_network(path, cls)
 
 
