@@ -175,6 +175,11 @@ class NpzArchive:
             raise ArchiveError(
                 f"its member {info.filename!r} is not a .npy array ({error})"
             ) from None
+        if dtype.hasobject:
+            raise ArchiveError(
+                f"its member {info.filename!r} holds pickled Python objects ({dtype}), which "
+                "are never read: they could run code"
+            )
         member = Member(name, info, tuple(shape), dtype, bool(fortran_order), offset)
         if info.file_size != offset + member.nbytes:
             raise ArchiveError(
