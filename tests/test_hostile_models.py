@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
-from cli_runner import assert_user_error, deepcat
 from PIL import Image
 
+from cli_runner import assert_user_error, deepcat
 from deepcat import Network
 from deepcat.data.model_files import METADATA_KEY
 
@@ -99,7 +99,10 @@ HEADER_FAULTS = [
     (_set(["activations"], []), "activations must be a list of L = 2 names, g[1] .. g[L], got []"),
     (_set(["activations"], ["relu"]), "activations must be a list of L = 2 names"),
     (_set(["activations"], ["relu", 7]), "activations must be a list of L = 2 names"),
-    (_set(["activations"], ["swish", "sigmoid"]), "activations: unknown hidden-layer activation 'swish'"),
+    (
+        _set(["activations"], ["swish", "sigmoid"]),
+        "activations: unknown hidden-layer activation 'swish'",
+    ),
     (_set(["activations"], ["relu", "relu"]), "activations: unknown output activation 'relu'"),
     (_set(["activations"], ["relu", "softmax"]), "activations: a softmax output needs n_L >= 2"),
     (_drop("init"), "the field 'init' is missing"),
@@ -122,7 +125,7 @@ HEADER_FAULTS = [
     (_set(["metadata", "classes"], ["", "cat"]), "metadata.classes must be a list of class names"),
     (_set(["metadata", "classes"], "non-cat,cat"), "metadata.classes must be a list"),
     (_set(["metadata", "preprocessing"], "image"), "metadata.preprocessing.input must be one of"),
-    (_set(["metadata", "preprocessing", "input"], "audio"), 'input must be one of \'image\', '),
+    (_set(["metadata", "preprocessing", "input"], "audio"), "input must be one of 'image', "),
     (_set(["metadata", "preprocessing", "scale"], 0), "preprocessing.scale must be a positive"),
     (_set(["metadata", "preprocessing", "scale"], -255), "preprocessing.scale must be a positive"),
     (_set(["metadata", "preprocessing", "scale"], float("nan")), "got NaN"),
@@ -237,7 +240,10 @@ ARRAY_FAULTS = [
     (_replace("W1", np.zeros((3, 12), int)), "W1 is stored as '<i8' (int64)"),
     (_replace("W1", np.full((3, 12), "1.0")), "W1 is stored as '<U3'"),
     (_replace("W1", np.zeros((3, 12), ">f8")), "W1 is stored as '>f8'"),
-    (_replace("W1", np.zeros((3, 12), np.float32)), "the header's dtype float64 is stored as '<f8'"),
+    (
+        _replace("W1", np.zeros((3, 12), np.float32)),
+        "the header's dtype float64 is stored as '<f8'",
+    ),
     (_replace("W1", np.array(1.0)), r"W1 has shape (), expected (3, 12)"),
     (_replace("b1", np.zeros(3)), r"b1 has shape (3,), expected (3, 1)"),
     (_replace("W1", np.zeros((12, 3))), r"W1 has shape (12, 3), expected (3, 12)"),

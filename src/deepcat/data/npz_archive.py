@@ -129,7 +129,7 @@ class NpzArchive:
         self.infos = {info.filename: info for info in self.zip.infolist()}
         repeated = [name for name, count in Counter(self.zip.namelist()).items() if count > 1]
         if repeated:
-            raise ArchiveError(f"it holds {len(repeated)} names twice, first {repeated[0]!r}")
+            raise ArchiveError(f"it holds two members named {repeated[0]!r}")
 
     def __contains__(self, name):
         """Whether the archive holds the array ``name`` (the member ``name.npy``)."""
