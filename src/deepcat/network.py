@@ -51,16 +51,11 @@ class Network:
         weights (layer by layer, as the course draws them) and then for
         shuffling and dropout. ``seed=1`` reproduces the course.
     dtype : {"float64", "float32"}, default "float64"
-    parameters : dict, optional
-        ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)`` to start from (finite, copied
-        only when not already C-contiguous in ``dtype``) instead of weights drawn by ``init``,
-        e.g. the course's ``parameters`` dict. Nothing is drawn then.
 
     Raises
     ------
     deepcat.core.memory.NotEnoughMemoryError
-        A ``MemoryError``, before anything is drawn, when the parameters of ``layer_dims``
-        cannot fit in this process's memory; it names the largest ``W`` and its shape.
+        (A ``MemoryError``) before drawing, if the parameters cannot fit; names the largest W.
 
     Attributes
     ----------
@@ -89,20 +84,41 @@ class Network:
         init="lecun",
         seed=None,
         dtype="float64",
-        *,
-        parameters=None,
     ):
+        self._set_structure(layer_dims, hidden_activation, output, init, seed, dtype)
+        self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
+
+    @classmethod
+    def from_parameters(
+        cls,
+        layer_dims,
+        parameters,
+        hidden_activation="relu",
+        output="sigmoid",
+        init="lecun",
+        seed=None,
+        dtype="float64",
+    ):
+        """A network holding ``parameters`` (e.g. the course's dict); nothing is drawn.
+
+        The other arguments are :class:`Network`'s (``init`` is only recorded). ``parameters``
+        holds ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)``, ``l = 1..L``, finite;
+        each is kept when already C-contiguous in ``dtype``, else copied.
+        """
+        network = cls.__new__(cls)
+        network._set_structure(layer_dims, hidden_activation, output, init, seed, dtype)
+        get_initializer(init)  # refused here as when drawing: a saved model records it
+        network.parameters = check_parameters(parameters, network.layer_dims, network.dtype)
+        return network
+
+    def _set_structure(self, layer_dims, hidden_activation, output, init, seed, dtype):
+        """Everything but the parameters: the checked architecture and the random state."""
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = check_activations(hidden_activation, output, self.layer_dims)
         self.init = init
         self.seed = seed
         self.dtype = resolve_dtype(dtype)
         self.rng = make_rng(seed)
-        if parameters is None:
-            self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
-        else:
-            get_initializer(init)  # refused here as when drawing: a saved model records it
-            self.parameters = check_parameters(parameters, self.layer_dims, self.dtype)
         self.frozen = 0
         self.metadata = {}
         self.history = None
@@ -361,11 +377,8 @@ class Network:
     def save(self, path):
         """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata.
 
-        Raises
-        ------
-        ValueError
-            When :meth:`load` would refuse the file: ``metadata`` that is not JSON, or that
-            contradicts the network (see :mod:`deepcat.data.model_header`).
+        A ``ValueError`` names what :meth:`load` would refuse (non-finite parameters, metadata
+        that contradicts the network); nothing is written then.
         """
         save_network(self, path)
 
@@ -373,18 +386,10 @@ class Network:
     def load(cls, path):
         """Read a model written by :meth:`save`; never unpickles anything.
 
-        The file may come from anyone: its header and the recorded shape and type of every
-        array are checked, and its memory counted, before any array is read; see
-        :mod:`deepcat.data.model_files` for what is refused.
-
-        Raises
-        ------
-        FileNotFoundError
-            If nothing is at ``path``.
-        ValueError
-            If ``path`` is not a regular file or not a sound deepcat model, naming the problem.
-        deepcat.core.memory.NotEnoughMemoryError
-            If its parameters cannot fit in memory.
+        The file may come from anyone: everything is checked before any array is allocated
+        (see :mod:`deepcat.data.model_files`). ``FileNotFoundError`` if nothing is at ``path``;
+        ``ValueError`` naming the file and the problem; ``NotEnoughMemoryError`` (a
+        ``MemoryError``) if its parameters cannot fit in memory.
         """
         return load_network(path, cls)
 

@@ -106,14 +106,14 @@ def load_network(path, network_class):
         except ArchiveError as error:
             raise ValueError(f"{path} is not a readable deepcat model (.npz): {error}") from None
     try:
-        network = network_class(
+        network = network_class.from_parameters(
             dims,
+            arrays,
             hidden_activation=header["activations"][:-1],
             output=header["activations"][-1],
             init=header["init"],
             seed=header["seed"],
             dtype=header["dtype"],
-            parameters=arrays,
         )
     except ValueError as error:
         raise ValueError(f"{path}: {error}") from None
