@@ -197,3 +197,34 @@ def test_bad_fit_arguments(net, tiny_binary, kwargs, error, match):
 def test_bad_construction(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         Network(*args, **kwargs)
+
+
+def test_from_parameters_holds_the_given_arrays_and_draws_nothing():
+    parameters = {
+        "W1": np.array([[1.0, -2.0], [0.5, 0.0]]),
+        "b1": np.array([[0.0], [1.0]]),
+        "W2": np.array([[2.0, -1.0]]),
+        "b2": np.array([[0.5]]),
+    }
+    net = Network.from_parameters([2, 2, 1], parameters, seed=3)
+    assert net.parameters["W1"] is parameters["W1"]
+    # x = (1, 1): Z1 = (-1, 1.5), A1 = relu = (0, 1.5), Z2 = 2*0 - 1.5 + 0.5 = -1
+    expected = 1 / (1 + np.exp(1.0))
+    np.testing.assert_allclose(net.predict_proba(np.ones((2, 1))), [[expected]], rtol=1e-15)
+    assert net.rng.randn() == np.random.RandomState(3).randn()
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda p: p.pop("b2"), r"parameters lacks b2 \(layer 2\)"),
+        (lambda p: p.update(W3=np.ones((1, 1))), "parameters holds W3, which a network of L = 2"),
+        (lambda p: p.update(W2=np.ones((2, 1))), r"W2 has shape \(2, 1\), expected \(1, 2\)"),
+        (lambda p: p["b1"].fill(np.nan), r"b1 holds NaN or infinity \(2 of its 2 numbers\)"),
+    ],
+)
+def test_from_parameters_names_a_wrong_array(change, match):
+    parameters = Network([2, 2, 1], seed=0).parameters
+    change(parameters)
+    with pytest.raises(ValueError, match=match):
+        Network.from_parameters([2, 2, 1], parameters)

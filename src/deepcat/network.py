@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from deepcat.core.initializers import initialize_parameters, make_rng
+from deepcat.core.initializers import get_initializer, initialize_parameters, make_rng
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.validation import (
@@ -18,6 +18,7 @@ from deepcat.core.validation import (
     check_binary_Y,
     check_categorical_Y,
     check_layer_dims,
+    check_parameters,
     check_positive_int,
     check_X,
     resolve_dtype,
@@ -51,6 +52,11 @@ class Network:
         shuffling and dropout. ``seed=1`` reproduces the course.
     dtype : {"float64", "float32"}, default "float64"
 
+    Raises
+    ------
+    deepcat.core.memory.NotEnoughMemoryError
+        (A ``MemoryError``) before drawing, if the parameters cannot fit; names the largest W.
+
     Attributes
     ----------
     parameters : dict
@@ -79,13 +85,40 @@ class Network:
         seed=None,
         dtype="float64",
     ):
+        self._set_structure(layer_dims, hidden_activation, output, init, seed, dtype)
+        self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
+
+    @classmethod
+    def from_parameters(
+        cls,
+        layer_dims,
+        parameters,
+        hidden_activation="relu",
+        output="sigmoid",
+        init="lecun",
+        seed=None,
+        dtype="float64",
+    ):
+        """A network holding ``parameters`` (e.g. the course's dict); nothing is drawn.
+
+        The other arguments are :class:`Network`'s (``init`` is only recorded). ``parameters``
+        holds ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)``, ``l = 1..L``, finite;
+        each is kept when already C-contiguous in ``dtype``, else copied.
+        """
+        network = cls.__new__(cls)
+        network._set_structure(layer_dims, hidden_activation, output, init, seed, dtype)
+        get_initializer(init)  # refused here as when drawing: a saved model records it
+        network.parameters = check_parameters(parameters, network.layer_dims, network.dtype)
+        return network
+
+    def _set_structure(self, layer_dims, hidden_activation, output, init, seed, dtype):
+        """Everything but the parameters: the checked architecture and the random state."""
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = check_activations(hidden_activation, output, self.layer_dims)
         self.init = init
         self.seed = seed
         self.dtype = resolve_dtype(dtype)
         self.rng = make_rng(seed)
-        self.parameters = initialize_parameters(self.layer_dims, init, self.rng, self.dtype)
         self.frozen = 0
         self.metadata = {}
         self.history = None
@@ -342,12 +375,22 @@ class Network:
         return new
 
     def save(self, path):
-        """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata."""
+        """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata.
+
+        A ``ValueError`` names what :meth:`load` would refuse (non-finite parameters, metadata
+        that contradicts the network); nothing is written then.
+        """
         save_network(self, path)
 
     @classmethod
     def load(cls, path):
-        """Read a model written by :meth:`save`; never unpickles anything."""
+        """Read a model written by :meth:`save`; never unpickles anything.
+
+        The file may come from anyone: everything is checked before any array is allocated
+        (see :mod:`deepcat.data.model_files`). ``FileNotFoundError`` if nothing is at ``path``;
+        ``ValueError`` naming the file and the problem; ``NotEnoughMemoryError`` (a
+        ``MemoryError``) if its parameters cannot fit in memory.
+        """
         return load_network(path, cls)
 
 

@@ -9,12 +9,14 @@ the course's published runs are reproduced bit for bit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
+from deepcat.core.memory import check_fits
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_layer_dims, resolve_dtype
+from deepcat.core.validation import check_layer_dims, parameter_shapes, resolve_dtype
 
 
 def zeros(rng, n_l, n_prev):
@@ -68,6 +70,37 @@ def make_rng(seed) -> np.random.RandomState:
     return np.random.RandomState(seed)
 
 
+def check_parameters_fit(layer_dims, dtype, drawn=True):
+    """Refuse, in words, a network whose parameters cannot fit in this process's memory.
+
+    Parameters
+    ----------
+    layer_dims : list of int, ``[n_x, n_1, ..., n_L]``
+    dtype : NumPy float type
+    drawn : bool, default True
+        The weights are drawn by an initializer: the largest ``W`` then briefly needs two more
+        float64 arrays of its shape (the draw and its scaled copy) before the cast to ``dtype``.
+
+    Raises
+    ------
+    deepcat.core.memory.NotEnoughMemoryError
+        Naming the network and its largest weight matrix, with the bytes needed and available.
+    """
+    shapes = parameter_shapes(layer_dims)
+    itemsize = np.dtype(dtype).itemsize
+    total = sum(math.prod(shape) for shape in shapes.values())
+    name, largest = max(
+        ((name, shape) for name, shape in shapes.items() if name.startswith("W")),
+        key=lambda item: math.prod(item[1]),
+    )
+    draw = 2 * 8 * math.prod(largest) if drawn else 0
+    check_fits(
+        total * itemsize + draw,
+        f"the network layer_dims = {list(layer_dims)} ({total:,} parameters; {name} of shape "
+        f"{largest})",
+    )
+
+
 def initialize_parameters(layer_dims, init="lecun", seed=None, dtype="float64"):
     """Draw the parameters of an L-layer network.
 
@@ -91,6 +124,7 @@ def initialize_parameters(layer_dims, init="lecun", seed=None, dtype="float64"):
     draw = get_initializer(init)
     dtype = resolve_dtype(dtype)
     rng = make_rng(seed)
+    check_parameters_fit(layer_dims, dtype)
     parameters = {}
     for l in range(1, len(layer_dims)):
         n_l, n_prev = layer_dims[l], layer_dims[l - 1]

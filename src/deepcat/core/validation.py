@@ -48,6 +48,65 @@ def check_layer_dims(layer_dims) -> list[int]:
     return [int(n) for n in dims]
 
 
+def parameter_shapes(layer_dims) -> dict[str, tuple[int, int]]:
+    """The shape of every parameter: ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)``."""
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes[f"W{l}"] = (layer_dims[l], layer_dims[l - 1])
+        shapes[f"b{l}"] = (layer_dims[l], 1)
+    return shapes
+
+
+def check_parameter_shape(name: str, shape, layer_dims) -> None:
+    """Refuse a parameter whose shape is not the one ``layer_dims`` gives it."""
+    expected = parameter_shapes(layer_dims)[name]
+    if tuple(shape) != expected:
+        raise ValueError(f"{name} has shape {tuple(shape)}, expected {expected}")
+
+
+def check_parameters(parameters, layer_dims, dtype) -> dict[str, np.ndarray]:
+    """The arrays ``W1, b1, ..., WL, bL`` of a network of ``layer_dims``, finite, in ``dtype``.
+
+    Parameters
+    ----------
+    parameters : mapping of str to array-like
+        ``"W{l}"`` ``(n_l, n_{l-1})`` and ``"b{l}"`` ``(n_l, 1)`` for ``l = 1..L``, nothing else.
+    layer_dims : list of int, ``[n_x, n_1, ..., n_L]``
+    dtype : NumPy float type
+
+    Returns
+    -------
+    dict of str to ndarray
+        C-contiguous arrays in ``dtype`` (the given arrays themselves when they already are).
+    """
+    if not hasattr(parameters, "keys"):
+        raise TypeError(
+            f"parameters must be a dict of W1, b1, ..., got {type(parameters).__name__}"
+        )
+    shapes = parameter_shapes(layer_dims)
+    extra = sorted(map(str, set(parameters) - set(shapes)))
+    if extra:
+        raise ValueError(
+            f"parameters holds {', '.join(extra)}, which a network of L = {len(shapes) // 2} "
+            "layers does not have"
+        )
+    checked = {}
+    for name in shapes:
+        if name not in parameters:
+            raise ValueError(f"parameters lacks {name} (layer {name[1:]})")
+        array = _as_numeric_array(parameters[name], name)
+        check_parameter_shape(name, array.shape, layer_dims)
+        array = np.ascontiguousarray(array, dtype=dtype)
+        if not np.isfinite(array).all():
+            bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+            raise ValueError(
+                f"{name} holds NaN or infinity ({bad:,} of its {array.size:,} numbers); "
+                "every parameter must be finite"
+            )
+        checked[name] = array
+    return checked
+
+
 def check_positive_int(value, name: str, minimum: int = 1) -> int:
     """An int >= ``minimum`` (bools are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
