@@ -312,9 +312,12 @@ class _DivergenceWatch:
         )
 
     def _diverged(self, iteration, what):
+        where = f"iteration {iteration}"
+        if self.per_epoch > 1:
+            where += f" of epoch {iteration // self.per_epoch + 1}"
         # The first sentence says what happened (deepcat tune shows it alone, in its table).
         raise DivergenceError(
-            f"training diverged at {position_text(iteration, self.per_epoch)}: {what}. "
+            f"training diverged at {where}: {what}. "
             f"Try a smaller learning rate than {self.learning_rate:g}. "
             "The network's parameters are back to their values before training."
         )
