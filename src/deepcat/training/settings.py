@@ -301,10 +301,11 @@ def _refuse_unused_decay(checked):
     for name in DECAY_SETTINGS:
         if checked[name] != BY_NAME[name].default:
             decays = ", ".join(n for n in SCHEDULES if n not in CONSTANT_RATE)
-            state = "no decay is set" if checked["decay"] is None else "decay is 'constant'"
+            state = "not set" if checked["decay"] is None else "'constant'"
             raise ValueError(
-                f"{name}={checked[name]:g} applies to a learning-rate decay, and {state}: the "
-                f"rate would stay constant; give decay ({decays}) or leave {name} out"
+                f"{name}={checked[name]:g} applies to a decaying learning rate, and decay is "
+                f"{state}: the rate would stay constant; give decay ({decays}) or leave "
+                f"{name} out"
             )
 
 
