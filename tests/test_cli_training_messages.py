@@ -98,3 +98,19 @@ def test_settings_that_would_be_ignored_are_usage_errors(tmp_path, options, frag
     )  # fmt: skip
     assert_user_error(result, 2, *fragments)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_plan_of_a_trillion_recorded_iterations_is_refused_at_once(tmp_path):
+    result = deepcat(
+        "train", "--dataset", "breast-cancer", "--iterations", "1000000000000",
+        "--record-every", "1", "--out", "run", cwd=tmp_path,
+    )  # fmt: skip
+    # Full batch: the plan is known before the data is read, and refused as a usage error.
+    assert_user_error(
+        result,
+        2,
+        "--iterations=1,000,000,000,000 would record 1,000,000,000,001 costs, more than the "
+        "1,000,000",
+        "raise --record-every to at least 1,000,000",
+    )
+    assert list(tmp_path.iterdir()) == []

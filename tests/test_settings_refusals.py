@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from deepcat import Network
-from deepcat.training.settings import build_config
+from deepcat.training.settings import build_config, planned_records
 
 
 def data(n_x=4, m=30):
@@ -84,11 +84,9 @@ def test_a_plan_whose_records_would_exhaust_memory_is_refused_before_training(op
 def test_a_long_plan_with_few_records_is_accepted():
     # 10^8 iterations at record_every=100 record 10^6 + 1 costs: refused; at 1000, accepted
     # (checked without running it: the check comes before the first iteration).
-    from deepcat.training.loop import planned_records
-
     config = build_config(1, iterations=10**8, record_every=1000)
-    assert planned_records(config, m=30, batch_size=30) == 100_001
-    assert planned_records(build_config(1, epochs=7, batch_size=10), m=30, batch_size=10) == 7
+    assert planned_records(config, iterations_per_epoch=1) == 100_001
+    assert planned_records(build_config(1, epochs=7, batch_size=10), iterations_per_epoch=3) == 7
 
 
 def test_a_batch_larger_than_m_is_one_full_batch():

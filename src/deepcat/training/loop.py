@@ -19,6 +19,7 @@ from deepcat.core.schedules import get_schedule
 from deepcat.training.interrupts import DeferredSignals
 from deepcat.training.methods import choose_method
 from deepcat.training.passes import Passes
+from deepcat.training.settings import check_record_count
 
 
 class DivergenceError(FloatingPointError):
@@ -33,8 +34,6 @@ DIVERGENCE_FACTOR = 10
 """The cross-entropy may rise to this many times its start (see :func:`divergence_limit`)."""
 DIVERGENCE_PATIENCE = 10
 """Consecutive iterations above :func:`divergence_limit` that make a fit diverged."""
-MAX_RECORDS = 1_000_000
-"""The most costs one fit records (about 100 MB of History with validation records)."""
 
 
 def divergence_limit(first_cost, n_classes):
@@ -143,12 +142,13 @@ def train(network, X, Y, config, validation=None, callback=None):
     DivergenceError
         See :func:`divergence_limit`; the parameters are restored first.
     ValueError
-        When the plan would record more than :data:`MAX_RECORDS` costs.
+        When the plan would record more costs than
+        :data:`~deepcat.training.settings.MAX_RECORDS`.
     """
     start = time.perf_counter()
     m = X.shape[1]
     batch_size = min(config.batch_size or m, m)
-    _check_record_count(config, m, batch_size)
+    check_record_count(config, math.ceil(m / batch_size))
     method = choose_method(network, X, config)
     passes = Passes(network, X, config, method, batch_size)
     before_fit = passes.values_before_fit()
@@ -167,31 +167,6 @@ def train(network, X, Y, config, validation=None, callback=None):
     history.method = method
     history.fit_seconds = time.perf_counter() - start
     return history
-
-
-def planned_records(config, m, batch_size):
-    """How many costs a fit on ``m`` examples records: one per epoch with mini-batches, one
-    every ``record_every`` iterations (and the last) with full batches."""
-    per_epoch = math.ceil(m / batch_size)
-    total = config.iterations or config.epochs * per_epoch
-    if per_epoch > 1:
-        return math.ceil(total / per_epoch)
-    return math.ceil(total / config.record_every) + 1
-
-
-def _check_record_count(config, m, batch_size):
-    records = planned_records(config, m, batch_size)
-    if records <= MAX_RECORDS:
-        return
-    if batch_size < m:
-        fix = "train for fewer epochs"
-    else:
-        fix = f"raise record_every to at least {math.ceil(config.iterations / MAX_RECORDS):,}"
-    plan = f"iterations={config.iterations:,}" if config.iterations else f"epochs={config.epochs:,}"
-    raise ValueError(
-        f"{plan} would record {records:,} costs, more than the {MAX_RECORDS:,} a fit keeps in "
-        f"its History; {fix}"
-    )
 
 
 def position_text(iteration, iterations_per_epoch=1):

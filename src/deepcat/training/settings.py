@@ -21,6 +21,7 @@ Adding an option means one declaration here plus the code that uses it.
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -287,7 +288,42 @@ def build_config(n_hidden, has_validation=False, **given):
     ):
         raise ValueError("early stopping (patience) needs validation_data or validation_fraction")
     _refuse_unused_decay(checked)
-    return TrainingConfig(**checked)
+    config = TrainingConfig(**checked)
+    if config.batch_size is None:  # full batch whatever m is: the plan is known already
+        check_record_count(config, iterations_per_epoch=1)
+    return config
+
+
+MAX_RECORDS = 1_000_000
+"""The most costs one fit records (about 100 MB of History with validation records)."""
+
+
+def planned_records(config, iterations_per_epoch):
+    """How many costs a fit records: one per epoch with mini-batches, one every
+    ``record_every`` iterations (and the last) with full batches (``iterations_per_epoch``
+    is ``ceil(m / batch_size)``, 1 for full batches)."""
+    total = config.iterations or config.epochs * iterations_per_epoch
+    if iterations_per_epoch > 1:
+        return math.ceil(total / iterations_per_epoch)
+    return math.ceil(total / config.record_every) + 1
+
+
+def check_record_count(config, iterations_per_epoch):
+    """Refuse a plan whose History would hold more than :data:`MAX_RECORDS` costs: the run
+    would only be long, but its records would exhaust memory."""
+    records = planned_records(config, iterations_per_epoch)
+    if records <= MAX_RECORDS:
+        return
+    if iterations_per_epoch > 1:
+        fix = "train for fewer epochs"
+    else:
+        total = config.iterations or config.epochs
+        fix = f"raise record_every to at least {math.ceil(total / MAX_RECORDS):,}"
+    plan = f"iterations={config.iterations:,}" if config.iterations else f"epochs={config.epochs:,}"
+    raise ValueError(
+        f"{plan} would record {records:,} costs, more than the {MAX_RECORDS:,} a fit keeps in "
+        f"its History; {fix}"
+    )
 
 
 DECAY_SETTINGS = ("decay_rate", "decay_every")
