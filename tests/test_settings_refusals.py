@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from deepcat import Network
-from deepcat.training.settings import build_config, planned_records
+from deepcat.training.records import planned_records
+from deepcat.training.settings import build_config
 
 
 def data(n_x=4, m=30):

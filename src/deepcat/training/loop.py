@@ -19,7 +19,7 @@ from deepcat.core.schedules import get_schedule
 from deepcat.training.interrupts import DeferredSignals
 from deepcat.training.methods import choose_method
 from deepcat.training.passes import Passes
-from deepcat.training.settings import check_record_count
+from deepcat.training.records import check_record_count
 
 
 class DivergenceError(FloatingPointError):
@@ -143,7 +143,7 @@ def train(network, X, Y, config, validation=None, callback=None):
         See :func:`divergence_limit`; the parameters are restored first.
     ValueError
         When the plan would record more costs than
-        :data:`~deepcat.training.settings.MAX_RECORDS`.
+        :data:`~deepcat.training.records.MAX_RECORDS`.
     """
     start = time.perf_counter()
     m = X.shape[1]

@@ -21,7 +21,6 @@ Adding an option means one declaration here plus the code that uses it.
 from __future__ import annotations
 
 import inspect
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +30,7 @@ from deepcat.core.initializers import INITIALIZERS
 from deepcat.core.optimizers import OPTIMIZERS, make_optimizer
 from deepcat.core.schedules import CONSTANT_RATE, SCHEDULES
 from deepcat.core.validation import DTYPES
+from deepcat.training.records import check_record_count
 from deepcat.training.values import Choice, Number, Sizes
 
 SAME = object()
@@ -292,38 +292,6 @@ def build_config(n_hidden, has_validation=False, **given):
     if config.batch_size is None:  # full batch whatever m is: the plan is known already
         check_record_count(config, iterations_per_epoch=1)
     return config
-
-
-MAX_RECORDS = 1_000_000
-"""The most costs one fit records (about 100 MB of History with validation records)."""
-
-
-def planned_records(config, iterations_per_epoch):
-    """How many costs a fit records: one per epoch with mini-batches, one every
-    ``record_every`` iterations (and the last) with full batches (``iterations_per_epoch``
-    is ``ceil(m / batch_size)``, 1 for full batches)."""
-    total = config.iterations or config.epochs * iterations_per_epoch
-    if iterations_per_epoch > 1:
-        return math.ceil(total / iterations_per_epoch)
-    return math.ceil(total / config.record_every) + 1
-
-
-def check_record_count(config, iterations_per_epoch):
-    """Refuse a plan whose History would hold more than :data:`MAX_RECORDS` costs: the run
-    would only be long, but its records would exhaust memory."""
-    records = planned_records(config, iterations_per_epoch)
-    if records <= MAX_RECORDS:
-        return
-    if iterations_per_epoch > 1:
-        fix = "train for fewer epochs"
-    else:
-        total = config.iterations or config.epochs
-        fix = f"raise record_every to at least {math.ceil(total / MAX_RECORDS):,}"
-    plan = f"iterations={config.iterations:,}" if config.iterations else f"epochs={config.epochs:,}"
-    raise ValueError(
-        f"{plan} would record {records:,} costs, more than the {MAX_RECORDS:,} a fit keeps in "
-        f"its History; {fix}"
-    )
 
 
 DECAY_SETTINGS = ("decay_rate", "decay_every")
