@@ -145,3 +145,13 @@ def test_fit_in_a_thread_leaves_the_signal_handlers_alone():
     thread.join()
     assert result == {"iterations": 5}
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_callback_that_is_not_a_function_is_refused_before_training():
+    network = Network([40, 6, 4, 1], seed=3)
+    before = {key: value.copy() for key, value in network.parameters.items()}
+    X, Y = wide_data()
+    with pytest.raises(TypeError, match=r"callback must be a function callback\(iteration, cost\)"):
+        network.fit(X, Y, iterations=5, callback=42)
+    for key, value in before.items():
+        np.testing.assert_array_equal(network.parameters[key], value)

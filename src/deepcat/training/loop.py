@@ -145,6 +145,10 @@ def train(network, X, Y, config, validation=None, callback=None):
         When the plan would record more costs than
         :data:`~deepcat.training.records.MAX_RECORDS`.
     """
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback must be a function callback(iteration, cost), got {type(callback).__name__}"
+        )
     start = time.perf_counter()
     m = X.shape[1]
     batch_size = min(config.batch_size or m, m)
