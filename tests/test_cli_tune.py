@@ -210,14 +210,14 @@ def test_tune_writes_under_runs_by_default_and_never_overwrites_without_force(tm
     assert sorted(row["lambd"] for row in read_csv(table)) == [0.0, 1.0]
     before = table.read_bytes()
 
-    again = deepcat("tune", *grid, "--keep-prob", "0.5", "--out", table, cwd=tmp_path)
+    again = deepcat("tune", *grid, "--lambd", "0.5", "--out", table, cwd=tmp_path)
     assert_user_error(again, 2, str(table), "already exists", "--force")
     assert table.read_bytes() == before
 
     forced = deepcat(
         "tune",
         *grid,
-        "--keep-prob",
+        "--lambd",
         "0.5",
         "--n-jobs",
         "1",
@@ -228,7 +228,7 @@ def test_tune_writes_under_runs_by_default_and_never_overwrites_without_force(tm
     )
     assert forced.returncode == 0, forced.stderr
     (row,) = read_csv(table)
-    assert row["keep_prob"] == 0.5
+    assert row["lambd"] == 0.5
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [table.name]
 
 

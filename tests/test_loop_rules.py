@@ -233,8 +233,8 @@ def test_decay_steps_once_per_epoch(logistic_data, decay):
         batch_size=BATCH,
         optimizer="gd",
         decay=decay,
-        decay_rate=decay_rate,
-        decay_every=decay_every,
+        # Without a decay these would be refused (see test_settings_without_effect_are_refused).
+        **(dict(decay_rate=decay_rate, decay_every=decay_every) if decay else {}),
     )
     assert history.iterations == epochs * 3
     np.testing.assert_allclose(net.parameters["W1"], W, rtol=1e-12)

@@ -42,9 +42,8 @@ class SeedPasses:
         self.AL, self.caches = model_forward(
             X, network.parameters, network.activations, config.keep_prob, network.rng
         )
-        return self.loss(self.caches[-1][1], Y) + l2_regularization_cost(
-            network.parameters, config.lambd, X.shape[1]
-        )
+        self.data_cost = self.loss(self.caches[-1][1], Y)
+        return self.data_cost + l2_regularization_cost(network.parameters, config.lambd, X.shape[1])
 
     def step(self, batch, Y, learning_rate):
         network, config = self.network, self.config

@@ -232,7 +232,8 @@ class Network:
         Raises
         ------
         deepcat.DivergenceError
-            If the cost becomes NaN or infinite; the parameters are restored to
+            If the cost becomes NaN or infinite, or rises far beyond its start (see
+            :func:`deepcat.training.loop.divergence_limit`); the parameters are restored to
             their values before the call.
         """
         # The keywords are those of deepcat.training.settings.FIT: FIT_SIGNATURE (which help()

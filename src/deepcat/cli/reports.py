@@ -10,6 +10,7 @@ import numpy as np
 
 from deepcat.core.metrics import precision_recall_f1
 from deepcat.formatting import option_flag, table, value_text
+from deepcat.training.loop import position_text
 from deepcat.training.settings import TUNABLE
 
 
@@ -31,11 +32,15 @@ def describe_dataset(dataset):
 
 def train_summary(dataset, metrics, out, files):
     """What one ``deepcat train`` run did, in a few labelled lines."""
-    first, last = metrics["costs"][0], metrics["costs"][-1]
+    (first, first_cost), (last, last_cost) = metrics["costs"][0], metrics["costs"][-1]
     rows = [
         ("data set", describe_dataset(dataset)),
         ("layer sizes", ", ".join(str(n) for n in metrics["layer_dims"])),
-        ("cost", f"{first[1]:.6f} at iteration {first[0]}, {last[1]:.6f} at iteration {last[0]}"),
+        (
+            "cost",
+            f"{first_cost:.6f} at {_position(metrics, first)}, "
+            f"{last_cost:.6f} at {_position(metrics, last)}",
+        ),
         ("train", _accuracy_text(metrics, "train")),
         ("test", _accuracy_text(metrics, "test")),
         ("training time", f"{metrics['fit_seconds']:.1f} s"),
@@ -176,7 +181,13 @@ def _accuracy_text(metrics, split):
 
 def _early_stopping_text(metrics):
     stopped = "stopped early" if metrics.get("stopped_early") else "ran to the end"
-    return f"{stopped}; kept the parameters of iteration {metrics['best_iteration']}"
+    return f"{stopped}; kept the parameters of {_position(metrics, metrics['best_iteration'])}"
+
+
+def _position(metrics, iteration):
+    """``iteration 7``, or ``epoch 1 (iteration 44)`` for a mini-batch run: its costs are
+    epochs' means, recorded at each epoch's last iteration."""
+    return position_text(iteration, metrics.get("iterations_per_epoch", 1))
 
 
 # -- model selection (``train --cv``, ``tune``) ------------------------------------------------

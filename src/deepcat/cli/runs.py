@@ -1,13 +1,12 @@
 """One ``deepcat train`` run: settings, the network, training with a progress bar, its files.
 
 The command line collects options; this module turns them into a
-:class:`~deepcat.Network`, trains it and writes the run's files into the staging folder of
-:class:`deepcat.cli.run_folder.StagedRunDir`.
+:class:`~deepcat.Network`, trains it and writes the run's files (:mod:`deepcat.cli.run_files`)
+into the staging folder of :class:`deepcat.cli.run_folder.StagedRunDir`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from deepcat.cli.run_files import run_folder_name, write_comparison, write_run_files
 from deepcat.core.metrics import confusion_matrix
 from deepcat.core.validation import DTYPES
 from deepcat.data.datasets import get_source
-from deepcat.data.files import atomic_write
 from deepcat.data.preprocessing import preprocessing_record
 from deepcat.network import Network
 from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
@@ -294,6 +293,7 @@ def run_metrics(run, dataset, settings, data_options):
             dataset.test_y, run.test_predictions, len(dataset.classes)
         ).tolist(),
         "fit_seconds": history.fit_seconds,
+        "iterations_per_epoch": history.iterations_per_epoch,
     }
     if history.val_costs:
         metrics["val_costs"] = _pairs(history.val_costs)
@@ -315,83 +315,6 @@ def record_metadata(network, dataset, metrics, source_path=None):
     }
     if source_path is not None:
         network.metadata["transferred_from"] = str(source_path)
-
-
-def write_run_files(folder, run, dataset, metrics):
-    """Write ``model.npz``, ``metrics.json``, ``cost.png`` and, for pictures, ``mislabeled.png``.
-
-    Returns
-    -------
-    list of str
-        The file names written, in that order.
-    """
-    from deepcat.cli import plots
-
-    folder = Path(folder)
-    run.network.save(folder / "model.npz")
-    write_json(folder / "metrics.json", metrics)
-    plots.plot_costs(
-        run.history.costs, run.learning_rate, folder / "cost.png", run.history.val_costs
-    )
-    names = ["model.npz", "metrics.json", "cost.png"]
-    if dataset.is_image:
-        plots.plot_mislabeled(
-            dataset.test_x_orig,
-            run.test_predictions,
-            dataset.test_y,
-            dataset.classes,
-            folder / "mislabeled.png",
-        )
-        names.append("mislabeled.png")
-    return names
-
-
-def write_comparison(folder, all_metrics, subfolders):
-    """For several learning rates: ``learning_rates.png`` and a ``metrics.json`` comparing them.
-
-    Parameters
-    ----------
-    folder : Path
-        The run's top folder.
-    all_metrics : list of dict
-        :func:`run_metrics` of each learning rate, in order.
-    subfolders : list of str
-        Where each learning rate's own files are, relative to ``folder``.
-    """
-    from deepcat.cli import plots
-
-    curves = {m["hyperparameters"]["learning_rate"]: m["costs"] for m in all_metrics}
-    plots.plot_learning_rates(curves, Path(folder) / "learning_rates.png")
-    first = all_metrics[0]
-    summary = {
-        "dataset": first["dataset"],
-        "data": first["data"],
-        "layer_dims": first["layer_dims"],
-        "learning_rates": list(curves),
-        "runs": [
-            {
-                "learning_rate": m["hyperparameters"]["learning_rate"],
-                "folder": name,
-                "final_cost": m["costs"][-1][1],
-                "train_accuracy": m["train_accuracy"],
-                "test_accuracy": m["test_accuracy"],
-                "fit_seconds": m["fit_seconds"],
-            }
-            for m, name in zip(all_metrics, subfolders, strict=True)
-        ],
-    }
-    write_json(Path(folder) / "metrics.json", summary)
-
-
-def write_json(path, data):
-    """Write ``data`` as indented JSON, atomically."""
-    text = json.dumps(data, indent=2) + "\n"
-    atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
-def run_folder_name(learning_rate):
-    """Subfolder of one learning rate when several are compared, e.g. ``lr-0.0075``."""
-    return f"lr-{learning_rate:g}"
 
 
 def _pairs(history_pairs):

@@ -39,6 +39,10 @@ SCHEDULES = {
     "staircase": staircase,
 }
 
+CONSTANT_RATE = (None, "constant")
+"""The ``decay`` values that keep the rate at ``alpha0``: ``decay_rate`` and ``decay_every``
+mean nothing with them."""
+
 
 def get_schedule(name):
     """Return the schedule registered under ``name`` (``None`` means ``"constant"``)."""

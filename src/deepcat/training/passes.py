@@ -92,6 +92,7 @@ class Passes:
         self.layouts = {}
         self.dtype = dtype
         self.A_in = self.masks = None
+        self.data_cost = None
 
     def _layout(self, count):
         """``(Z, A, dA)`` buffers for a batch of ``count`` examples, indexed by layer.
@@ -117,6 +118,7 @@ class Passes:
         """Forward pass for the examples ``batch`` (None: all), then the cost J against ``Y``.
 
         ``Y`` is ``(n_L, count)``; the cost adds the L2 term of every layer, frozen or not.
+        :attr:`data_cost` keeps the cross-entropy alone, without that term.
         """
         count = Y.shape[1]
         Z, A, _ = self._layout(count)
@@ -138,7 +140,8 @@ class Passes:
         known = self.fixed_norms
         if self.gram is not None and self.config.lambd:
             known = {**known, "W1": self.gram.squared_norm()}
-        return self.loss(Z[L], Y) + l2_regularization_cost(P, self.config.lambd, count, known)
+        self.data_cost = self.loss(Z[L], Y)
+        return self.data_cost + l2_regularization_cost(P, self.config.lambd, count, known)
 
     def _dropout(self, l, A):
         """Inverted dropout on hidden layer ``l``'s ``A[l]``, in place, as model_forward does."""

@@ -28,8 +28,9 @@ import numpy as np
 from deepcat.core.activations import HIDDEN_ACTIVATIONS
 from deepcat.core.initializers import INITIALIZERS
 from deepcat.core.optimizers import OPTIMIZERS, make_optimizer
-from deepcat.core.schedules import SCHEDULES
+from deepcat.core.schedules import CONSTANT_RATE, SCHEDULES
 from deepcat.core.validation import DTYPES
+from deepcat.training.records import check_record_count
 from deepcat.training.values import Choice, Number, Sizes
 
 SAME = object()
@@ -286,13 +287,45 @@ def build_config(n_hidden, has_validation=False, **given):
         has_validation or checked["validation_fraction"] is not None
     ):
         raise ValueError("early stopping (patience) needs validation_data or validation_fraction")
-    return TrainingConfig(**checked)
+    _refuse_unused_decay(checked)
+    config = TrainingConfig(**checked)
+    if config.batch_size is None:  # full batch whatever m is: the plan is known already
+        check_record_count(config, iterations_per_epoch=1)
+    return config
+
+
+DECAY_SETTINGS = ("decay_rate", "decay_every")
+"""Settings of a learning-rate decay, which a constant rate would silently ignore."""
+
+
+def _refuse_unused_decay(checked):
+    """A decay setting given without a decay is a mistake (the rate would stay constant)."""
+    if checked["decay"] not in CONSTANT_RATE:
+        return
+    for name in DECAY_SETTINGS:
+        if checked[name] != BY_NAME[name].default:
+            decays = ", ".join(n for n in SCHEDULES if n not in CONSTANT_RATE)
+            state = "not set" if checked["decay"] is None else "'constant'"
+            raise ValueError(
+                f"{name}={checked[name]:g} applies to a decaying learning rate, and decay is "
+                f"{state}: the rate would stay constant; give decay ({decays}) or leave "
+                f"{name} out"
+            )
 
 
 def _check_keep_prob(keep_prob, n_hidden):
     """One value for every hidden layer, or one per hidden layer; None when all are 1."""
     setting = BY_NAME["keep_prob"]
     values = list(keep_prob) if isinstance(keep_prob, (list, tuple, np.ndarray)) else None
+    if n_hidden == 0 and values != []:
+        for p in values or [keep_prob]:
+            if setting.check(p, "keep_prob") < 1:
+                # Dropout would be silently skipped: the output layer never drops units.
+                raise ValueError(
+                    f"keep_prob={p:g} applies to hidden layers, and this network has none "
+                    "(layer_dims [n_x, n_L], L = 1); leave keep_prob out or add a hidden layer"
+                )
+        return None
     if values is None:
         values = [keep_prob] * n_hidden
     elif len(values) != n_hidden:

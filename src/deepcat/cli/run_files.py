@@ -1,0 +1,89 @@
+"""The files of one ``deepcat train`` run: the model, ``metrics.json`` and the figures.
+
+Every file is written atomically, into the staging folder that
+:class:`deepcat.cli.run_folder.StagedRunDir` commits at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from deepcat.data.files import atomic_write
+
+
+def write_run_files(folder, run, dataset, metrics):
+    """Write ``model.npz``, ``metrics.json``, ``cost.png`` and, for pictures, ``mislabeled.png``.
+
+    Returns
+    -------
+    list of str
+        The file names written, in that order.
+    """
+    from deepcat.cli import plots
+
+    folder = Path(folder)
+    run.network.save(folder / "model.npz")
+    write_json(folder / "metrics.json", metrics)
+    plots.plot_costs(
+        run.history.costs, run.learning_rate, folder / "cost.png", run.history.val_costs
+    )
+    names = ["model.npz", "metrics.json", "cost.png"]
+    if dataset.is_image:
+        plots.plot_mislabeled(
+            dataset.test_x_orig,
+            run.test_predictions,
+            dataset.test_y,
+            dataset.classes,
+            folder / "mislabeled.png",
+        )
+        names.append("mislabeled.png")
+    return names
+
+
+def write_comparison(folder, all_metrics, subfolders):
+    """For several learning rates: ``learning_rates.png`` and a ``metrics.json`` comparing them.
+
+    Parameters
+    ----------
+    folder : Path
+        The run's top folder.
+    all_metrics : list of dict
+        :func:`run_metrics` of each learning rate, in order.
+    subfolders : list of str
+        Where each learning rate's own files are, relative to ``folder``.
+    """
+    from deepcat.cli import plots
+
+    curves = {m["hyperparameters"]["learning_rate"]: m["costs"] for m in all_metrics}
+    plots.plot_learning_rates(curves, Path(folder) / "learning_rates.png")
+    first = all_metrics[0]
+    summary = {
+        "dataset": first["dataset"],
+        "data": first["data"],
+        "layer_dims": first["layer_dims"],
+        "learning_rates": list(curves),
+        "runs": [
+            {
+                "learning_rate": m["hyperparameters"]["learning_rate"],
+                "folder": name,
+                "final_cost": m["costs"][-1][1],
+                "train_accuracy": m["train_accuracy"],
+                "test_accuracy": m["test_accuracy"],
+                "fit_seconds": m["fit_seconds"],
+            }
+            for m, name in zip(all_metrics, subfolders, strict=True)
+        ],
+    }
+    write_json(Path(folder) / "metrics.json", summary)
+
+
+def write_json(path, data):
+    """Write ``data`` as indented JSON, atomically."""
+    text = json.dumps(data, indent=2) + "\n"
+    atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def run_folder_name(learning_rate):
+    """Subfolder of one learning rate when several are compared, e.g. ``lr-0.0075``."""
+    return f"lr-{learning_rate:g}"
