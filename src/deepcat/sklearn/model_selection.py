@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import signal
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -139,15 +141,21 @@ def grid_search(
     ]
     # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
     # its task's position, so the table does not depend on the finishing order.
-    finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_fit_and_score_at)(position, params, X[train], y[train], X[test], y[test])
-        for position, (_, params, train, test) in enumerate(tasks)
-    )
     outcomes = [None] * len(tasks)
-    for done, (position, outcome) in enumerate(finished, start=1):
-        outcomes[position] = outcome
-        if progress is not None:
-            progress(done, len(tasks))
+    finished = None
+    try:
+        with _workers_deaf_to_ctrl_c():
+            finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(_fit_and_score_at)(position, params, X[train], y[train], X[test], y[test])
+                for position, (_, params, train, test) in enumerate(tasks)
+            )
+        for done, (position, outcome) in enumerate(finished, start=1):
+            outcomes[position] = outcome
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if finished is not None:
+            finished.close()  # on Ctrl-C or SIGTERM here too, joblib then kills the workers
     results = []
     for index, params in enumerate(candidates):
         mine = outcomes[index * cv : (index + 1) * cv]
@@ -163,6 +171,36 @@ def grid_search(
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _workers_deaf_to_ctrl_c():
+    """Start the worker processes ignoring Ctrl-C, so that only this process reacts to it.
+
+    A terminal sends Ctrl-C to every process of the foreground job, workers included; a
+    worker still importing would print its own traceback. An ignored signal stays ignored in
+    a started program (and Python then installs no KeyboardInterrupt for it), so SIGINT is
+    ignored while joblib starts the workers. It is also blocked meanwhile: Linux keeps a
+    blocked signal pending even while it is ignored, so a Ctrl-C of that moment reaches this
+    process once the block ends, and joblib, stopped by it, kills the workers.
+    """
+    import threading
+
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or previous in (signal.SIG_IGN, None)
+        or not hasattr(signal, "pthread_sigmask")
+    ):
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _fit_and_score_at(position, params, X_train, y_train, X_test, y_test):
