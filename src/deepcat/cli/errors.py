@@ -74,8 +74,10 @@ def stop_status(error=None):
 def memory_message(error):
     """The one line a ``MemoryError`` becomes: its own words if it has some."""
     said = str(error).strip()
-    if said:
+    if "memory" in said:
         return said
+    if said:
+        return f"not enough memory: {said}"
     return (
         "not enough memory for this run; try a smaller data set, --image-size, --hidden "
         "or --batch-size"

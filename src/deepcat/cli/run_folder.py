@@ -228,14 +228,22 @@ class StagedRunDir:
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(
-            tempfile.mkdtemp(
-                prefix=temporary_prefix(self.path.name), suffix=".partial", dir=self.path.parent
-            )
-        )
-        # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the permissions
-        # of any folder the user creates.
-        self.staging.chmod(0o777 & ~current_umask())
+        try:
+            # Deferred, so that Ctrl-C comes after self.staging is set, and the except removes it.
+            with signals_deferred():
+                self.staging = Path(
+                    tempfile.mkdtemp(
+                        prefix=temporary_prefix(self.path.name),
+                        suffix=".partial",
+                        dir=self.path.parent,
+                    )
+                )
+            # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the
+            # permissions of any folder the user creates.
+            self.staging.chmod(0o777 & ~current_umask())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind, error, traceback):

@@ -113,21 +113,33 @@ def owner_is_gone(pid, host):
 
 @contextmanager
 def signals_deferred():
-    """Hold back Ctrl-C, SIGTERM and SIGHUP until the block ends, then deliver them.
+    """Hold back Ctrl-C, SIGTERM and SIGHUP until the block ends, then act on them.
 
-    A commit of several renames must not stop between two of them. Only the main thread can
-    receive these signals as exceptions, so elsewhere (and where the platform cannot block
-    signals) this does nothing.
+    A commit of several renames must not stop between two of them. The signals' handlers are
+    replaced for the block by one that only notes the signal (blocking the signals would not
+    do: another thread of the process would still receive them); at the end the first one
+    noted gets its own handler, or its default action. Only the main thread can set handlers,
+    so elsewhere this does nothing.
     """
     import threading
 
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, DEFERRED_SIGNALS)
+    noted = []
+    previous = {}
+    for signum in DEFERRED_SIGNALS:
+        handler = signal.getsignal(signum)
+        if handler not in (signal.SIG_IGN, None):
+            previous[signum] = signal.signal(signum, lambda number, frame: noted.append(number))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            handler = previous[noted[0]]
+            if callable(handler):
+                handler(noted[0], None)
+            else:
+                signal.raise_signal(noted[0])

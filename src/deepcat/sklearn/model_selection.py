@@ -19,11 +19,13 @@ import itertools
 import math
 import numbers
 import signal
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
+from deepcat.data.files import signals_deferred
 from deepcat.sklearn.results import CVResult, SearchResults, plain, read_csv
 from deepcat.training.settings import estimator_settings
 
@@ -144,7 +146,8 @@ def grid_search(
     outcomes = [None] * len(tasks)
     finished = None
     try:
-        with _workers_deaf_to_ctrl_c():
+        # Deferred: joblib stopped while it starts its workers fails with a traceback of its own.
+        with signals_deferred(), _workers_deaf_to_ctrl_c(n_jobs):
             finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
                 delayed(_fit_and_score_at)(position, params, X[train], y[train], X[test], y[test])
                 for position, (_, params, train, test) in enumerate(tasks)
@@ -155,7 +158,9 @@ def grid_search(
                 progress(done, len(tasks))
     finally:
         if finished is not None:
-            finished.close()  # on Ctrl-C or SIGTERM here too, joblib then kills the workers
+            with warnings.catch_warnings():  # joblib's note that the stopped tasks are dropped
+                warnings.simplefilter("ignore")
+                finished.close()  # on Ctrl-C or SIGTERM here too: joblib kills the workers
     results = []
     for index, params in enumerate(candidates):
         mine = outcomes[index * cv : (index + 1) * cv]
@@ -174,32 +179,34 @@ def grid_search(
 
 
 @contextmanager
-def _workers_deaf_to_ctrl_c():
-    """Start the worker processes ignoring Ctrl-C, so that only this process reacts to it.
+def _workers_deaf_to_ctrl_c(n_jobs):
+    """Start the worker processes with Ctrl-C blocked, so that only this process reacts to it.
 
     A terminal sends Ctrl-C to every process of the foreground job, workers included; a
-    worker still importing would print its own traceback. An ignored signal stays ignored in
-    a started program (and Python then installs no KeyboardInterrupt for it), so SIGINT is
-    ignored while joblib starts the workers. It is also blocked meanwhile: Linux keeps a
-    blocked signal pending even while it is ignored, so a Ctrl-C of that moment reaches this
-    process once the block ends, and joblib, stopped by it, kills the workers.
+    worker still importing would print its own traceback. A process starts with the signal
+    mask of the thread that starts it, and Python never unblocks a signal it finds blocked, so
+    SIGINT is blocked in this thread while joblib starts the workers (and its threads, which
+    start more). This process still receives a Ctrl-C through its other threads, and joblib,
+    stopped by it, kills the workers. The standard
+    library's resource tracker unblocks SIGINT when it starts, so it is started first.
     """
     import threading
+    from multiprocessing import resource_tracker
 
-    previous = signal.getsignal(signal.SIGINT)
+    from joblib import effective_n_jobs
+
     if (
-        threading.current_thread() is not threading.main_thread()
-        or previous in (signal.SIG_IGN, None)
+        effective_n_jobs(n_jobs) == 1
+        or threading.current_thread() is not threading.main_thread()
         or not hasattr(signal, "pthread_sigmask")
     ):
         yield
         return
+    resource_tracker.ensure_running()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
