@@ -18,6 +18,7 @@ PACKAGE = Path(deepcat.__file__).parent
 LAYERS = {
     "deepcat.__main__": 6,
     "deepcat.formatting": 0,
+    "deepcat.signals": 0,
     "deepcat.core": 1,
     "deepcat.training": 2,
     "deepcat.data": 2,

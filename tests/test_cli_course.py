@@ -87,6 +87,7 @@ def test_summary_says_what_was_done(course):
 def test_run_dir_holds_exactly_the_promised_files(course):
     run_dir, _ = course
     assert sorted(p.name for p in run_dir.iterdir()) == [
+        ".deepcat-run",  # the marker by which --force knows a deepcat run
         "cost.png",
         "metrics.json",
         "mislabeled.png",

@@ -45,7 +45,12 @@ def test_plain_train_without_course_data_uses_breast_cancer_and_says_why(tmp_pat
     # with no --out, the run goes to runs/<timestamp>
     (run_dir,) = (tmp_path / "runs").iterdir()
     assert run_dir.name[:8].isdigit() and run_dir.name[8] == "-"
-    assert sorted(p.name for p in run_dir.iterdir()) == ["cost.png", "metrics.json", "model.npz"]
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        ".deepcat-run",
+        "cost.png",
+        "metrics.json",
+        "model.npz",
+    ]
     assert _metrics(run_dir)["dataset"] == "breast-cancer"
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from deepcat.cli.run_folder import StagedRunDir, check_run_dir, default_run_dir
+from deepcat.cli.run_folder import MARKER, StagedRunDir, check_run_dir, default_run_dir
 from deepcat.cli.runs import check_settings, fit_options, planned_iterations, resolve_settings
 
 
@@ -62,6 +62,9 @@ def test_run_dir_checks(tmp_path):
     (tmp_path / "old" / "model.npz").write_bytes(b"earlier run")
     with pytest.raises(FileExistsError, match="--force"):
         check_run_dir(tmp_path / "old", force=False)
+    with pytest.raises(FileExistsError, match="no model or metrics written by deepcat"):
+        check_run_dir(tmp_path / "old", force=True)
+    (tmp_path / "old" / MARKER).write_text('{"deepcat": "0.1.0"}')
     check_run_dir(tmp_path / "old", force=True)
     (tmp_path / "file").write_text("x")
     with pytest.raises(FileExistsError, match="not a folder"):
@@ -103,7 +106,7 @@ def test_commit_replaces_an_earlier_run_as_a_whole(tmp_path):
     with StagedRunDir(target) as staged:
         (staged.staging / "model.npz").write_bytes(b"new")
         staged.commit()
-    assert sorted(p.name for p in target.iterdir()) == ["model.npz"]
+    assert sorted(p.name for p in target.iterdir()) == [MARKER, "model.npz"]
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 

@@ -4,7 +4,7 @@ Built on click. The commands live in :mod:`deepcat.cli.training_commands` and
 :mod:`deepcat.cli.model_commands`; each reads its options (generated from the settings'
 declaration by :mod:`deepcat.cli.options`), calls the library and prints. Errors are printed
 as one or two plain lines on stderr, never as a traceback, with the exit statuses of
-:mod:`deepcat.cli.errors`.
+:mod:`deepcat.cli.errors`; SIGTERM and SIGHUP stop a command as Ctrl-C does.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import click
 
 from deepcat import __version__
-from deepcat.cli.errors import INTERRUPTED
+from deepcat.cli.errors import memory_message, stop_on_signals, stop_status
 from deepcat.cli.model_commands import evaluate, inspect, predict
 from deepcat.cli.training_commands import train, tune
 
@@ -32,6 +32,7 @@ for command in (train, tune, evaluate, predict, inspect):
 
 def main(args=None):
     """Entry point of the ``deepcat`` console script and ``python -m deepcat``."""
+    stop_on_signals()
     try:
         status = cli.main(args=args, prog_name="deepcat", standalone_mode=False)
     except click.UsageError as error:
@@ -42,7 +43,10 @@ def main(args=None):
     except click.ClickException as error:
         click.echo(f"Error: {error.format_message()}", err=True)
         status = error.exit_code
-    except click.Abort:
-        click.echo("interrupted", err=True)
-        status = INTERRUPTED
+    except (click.Abort, KeyboardInterrupt) as error:
+        status, word = stop_status(error)
+        click.echo(word, err=True)
+    except MemoryError as error:
+        click.echo(f"Error: {memory_message(error)}", err=True)
+        status = 1
     sys.exit(status or 0)

@@ -1,12 +1,17 @@
 """How the command line reports what went wrong: one or two plain lines and an exit status.
 
 Exit status: 0 on success, 1 when the work failed (missing or broken files, a diverging run, a
-picture that cannot be read), 2 for a usage error (a bad option value), 130 when interrupted.
+picture that cannot be read, not enough memory, an --out that cannot be written), 2 for a
+usage error (a bad option value), 130 when interrupted with Ctrl-C, and 128 + the signal's
+number when stopped by SIGTERM (143) or SIGHUP (129). SIGTERM and SIGHUP are handled like
+Ctrl-C (:func:`stop_on_signals`): the command cleans up what it was writing and says so.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import sys
 from contextlib import contextmanager
 
 import click
@@ -19,6 +24,11 @@ from deepcat.training.settings import FIT
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
 
+STOPPING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""Signals that stop a command the way Ctrl-C does."""
+
 _OPTION_NAMES = re.compile(
     r"\b({})\b".format(
         "|".join(sorted((*(s.name for s in FIT), *LOADER_OPTIONS), key=len, reverse=True))
@@ -26,13 +36,64 @@ _OPTION_NAMES = re.compile(
 )
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C's KeyboardInterrupt would be, so that every
+    ``except KeyboardInterrupt`` cleans up after them too."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_on_signals():
+    """Make SIGTERM and SIGHUP raise :class:`Stopped` (where they are not ignored, as under
+    ``nohup``)."""
+
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    for signum in STOPPING_SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, stop)
+
+
+def stop_status(error=None):
+    """The exit status and the word for an interruption: ``(130, "interrupted")`` after
+    Ctrl-C, ``(143, "interrupted by SIGTERM")`` after SIGTERM. ``error`` defaults to the
+    exception being handled; its cause and context are looked at too (click wraps Ctrl-C
+    in ``Abort``)."""
+    if error is None:
+        error = sys.exc_info()[1]
+    while error is not None and not isinstance(error, Stopped):
+        error = error.__cause__ or error.__context__
+    if error is None:
+        return INTERRUPTED, "interrupted"
+    return 128 + error.signum, f"interrupted by {signal.Signals(error.signum).name}"
+
+
+def memory_message(error):
+    """The one line a ``MemoryError`` becomes: its own words if it has some."""
+    said = str(error).strip()
+    if "memory" in said:
+        return said
+    if said:
+        return f"not enough memory: {said}"
+    return (
+        "not enough memory for this run; try a smaller data set, --image-size, --hidden "
+        "or --batch-size"
+    )
+
+
 @contextmanager
 def failures():
-    """Turn the library's errors about data, files and training into one-line failures."""
+    """Turn the library's errors about data, files, memory and training into one-line
+    failures."""
     try:
         yield
     except (ValueError, TypeError, OSError, DivergenceError) as error:
         raise click.ClickException(str(error)) from None
+    except MemoryError as error:
+        raise click.ClickException(memory_message(error)) from None
 
 
 @contextmanager
@@ -50,6 +111,10 @@ def option_names(message):
 
 
 def interrupted(message):
-    """Say what Ctrl-C left behind, and leave with the interrupted status."""
-    click.echo(f"interrupted: {message}", err=True)
-    raise click.exceptions.Exit(INTERRUPTED)
+    """Say what Ctrl-C (or SIGTERM) left behind, and leave with the interrupted status.
+
+    Called while handling the KeyboardInterrupt, whose kind decides the status and wording.
+    """
+    status, word = stop_status()
+    click.echo(f"{word}: {message}", err=True)
+    raise click.exceptions.Exit(status)

@@ -1,19 +1,47 @@
-"""RUN_DIR: the folder of one run, named by time and written all at once.
+"""RUN_DIR: the folder of one run, named by time, written all at once, replaced only if deepcat's.
 
 The files are staged in a hidden folder next to RUN_DIR and moved into place only when all of
 them are written (:class:`StagedRunDir`), so an error or Ctrl-C leaves no half-written run and
-never touches an earlier one.
+never touches an earlier one. Every committed run holds :data:`MARKER`; ``--force`` replaces
+only a folder that is recognisably a deepcat run (:func:`check_run_dir`), and the replacement
+is one atomic exchange of the two folders where the file system allows it, or else keeps the
+earlier run under a visible name until the new one is in place.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from deepcat.data.files import current_umask
+from deepcat.data.files import current_umask, short_name, temporary_prefix
+from deepcat.signals import DeferredSignals
+
+MARKER = ".deepcat-run"
+"""The file every committed run holds: JSON with the deepcat version and the time."""
+
+RUN_FILES = frozenset(
+    {"model.npz", "metrics.json", "cost.png", "mislabeled.png", "learning_rates.png", MARKER}
+)
+"""The names of the files a run writes; a run of several learning rates puts its runs in
+``lr-*`` subfolders (:func:`deepcat.cli.runs.run_folder_name`)."""
+
+RATE_FOLDER = re.compile(r"lr-[0-9.e+-]+")
+
+REPLACED = ".replaced-"
+"""``RUN_DIR.replaced-<time>``: an earlier run kept in sight while ``--force`` replaces it."""
+
+FORCE_RULE = "--force replaces only a deepcat run folder"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_METRICS_LIMIT = 64 * 2**20
+"""A metrics.json larger than this is not read to recognise it."""
 
 
 def default_run_dir(root="runs"):
@@ -29,27 +57,154 @@ def timestamped_path(root, prefix="", extension=""):
     stamp = prefix + time.strftime("%Y%m%d-%H%M%S")
     path = Path(root) / f"{stamp}{extension}"
     suffix = 2
-    while path.exists():
+    while path.exists() or path.is_symlink():
         path = Path(root) / f"{stamp}-{suffix}{extension}"
         suffix += 1
     return path
 
 
+def out_path(text, default):
+    """The path ``--out TEXT`` names, or ``default()`` when it was not given.
+
+    Raises
+    ------
+    ValueError
+        For an empty name, a name with a control character (a newline would break every line
+        that names the folder), or the root folder.
+    """
+    if text is None:
+        return default()
+    if text == "":
+        raise ValueError("--out is empty; give a name, or leave --out out for the default")
+    if _CONTROL.search(text):
+        raise ValueError(f"--out {text!r} holds a control character; choose a plain name")
+    if Path(os.path.abspath(text)).name == "":
+        raise ValueError(f"--out {text} is the root folder; choose a folder under it")
+    return Path(text)
+
+
 def check_run_dir(path, force):
-    """Refuse a RUN_DIR that is a file, or a non-empty folder unless ``force``.
+    """Refuse a RUN_DIR that deepcat must not write, or must not replace unless ``force``.
+
+    Raises
+    ------
+    FileExistsError
+        For a symbolic link, a file, a folder inside another run, a non-empty folder without
+        ``force``, and with ``force`` a folder that is not a deepcat run, or holds the current
+        folder. The message names the folder and what is wrong with it.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise FileExistsError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); give the folder itself as --out"
+        )
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} exists and is not a folder; choose another --out")
+    parent = Path(os.path.abspath(path)).parent
+    if (parent / MARKER).is_file():
+        raise FileExistsError(
+            f"{path} is inside the deepcat run {parent}; choose an --out outside it"
+        )
+    if not path.is_dir() or not any(path.iterdir()):
+        return
+    if not force:
+        raise FileExistsError(
+            f"{path} already holds files from an earlier run; choose another --out, "
+            "or pass --force to replace them"
+        )
+    foreign = foreign_names(path)
+    if foreign:
+        raise FileExistsError(
+            f"{path} holds files deepcat did not write ({listed(foreign)}); {FORCE_RULE}"
+        )
+    if not is_deepcat_run(path):
+        raise FileExistsError(f"{path} holds no model or metrics written by deepcat; {FORCE_RULE}")
+    if is_within(Path.cwd(), path):
+        raise FileExistsError(f"{path} holds the current folder; {FORCE_RULE} you are not in")
+
+
+def listed(names, limit=5):
+    """``a, b, c and 4 more``: at most ``limit`` names, for a message of one line."""
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def check_apart(path, folder):
+    """Refuse a RUN_DIR that is the picture folder being trained on, inside it or around it.
 
     Raises
     ------
     FileExistsError
     """
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} exists and is not a folder; choose another --out")
-    if path.is_dir() and any(path.iterdir()) and not force:
+    if is_within(Path(path), Path(folder)) or is_within(Path(folder), Path(path)):
         raise FileExistsError(
-            f"{path} already holds files from an earlier run; choose another --out, "
-            "or pass --force to replace them"
+            f"--out {path} overlaps the picture folder {folder} being trained on; the run's "
+            "pictures would become training pictures. Choose an --out outside it"
         )
+
+
+def is_within(inner, outer):
+    """Whether ``inner`` is ``outer`` or under it, after following symbolic links."""
+    inner, outer = os.path.realpath(inner), os.path.realpath(outer)
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def foreign_names(folder, _nested=False):
+    """The entries of ``folder`` that a run does not write (folders with a trailing ``/``)."""
+    foreign = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        is_folder = entry.is_dir(follow_symlinks=False)
+        if is_folder and not _nested and RATE_FOLDER.fullmatch(entry.name):
+            foreign += [f"{entry.name}/{name}" for name in foreign_names(entry.path, True)]
+        elif is_folder:
+            foreign.append(f"{entry.name}/")
+        elif entry.name not in RUN_FILES or not entry.is_file(follow_symlinks=False):
+            foreign.append(entry.name)
+    return foreign
+
+
+def is_deepcat_run(folder):
+    """Whether ``folder`` holds :data:`MARKER`, or (for runs written before it existed) a
+    ``metrics.json`` or ``model.npz`` written by deepcat, directly or in an ``lr-*`` folder."""
+    folder = Path(folder)
+    if _read_json(folder / MARKER, 4096).get("deepcat"):
+        return True
+    candidates = [folder, *(p for p in folder.iterdir() if RATE_FOLDER.fullmatch(p.name))]
+    return any(
+        "layer_dims" in _read_json(place / "metrics.json", _METRICS_LIMIT)
+        or _is_model_archive(place / "model.npz")
+        for place in candidates
+    )
+
+
+def _read_json(path, limit):
+    """The JSON object in ``path``, or ``{}`` when it is missing, too large or not one."""
+    try:
+        if not path.is_file() or path.stat().st_size > limit:
+            return {}
+        value = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _is_model_archive(path):
+    """Whether ``path`` is an ``.npz`` holding deepcat's header (its member list only is read)."""
+    import zipfile
+
+    from deepcat.data.model_files import METADATA_KEY
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return f"{METADATA_KEY}.npy" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def replaced_path(path):
+    """``RUN_DIR.replaced-<time>`` next to ``path``, not yet taken."""
+    path = Path(path)
+    return timestamped_path(path.parent, prefix=f"{short_name(path.name)}{REPLACED}")
 
 
 class StagedRunDir:
@@ -64,7 +219,8 @@ class StagedRunDir:
     path : Path
         The final RUN_DIR.
     staging : Path
-        Where the files are written meanwhile.
+        Where the files are written meanwhile: ``.<name>.<pid>@<host>.<random>.partial``, so
+        that a later run can remove it if this process is killed.
     """
 
     def __init__(self, path):
@@ -73,12 +229,22 @@ class StagedRunDir:
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
-        )
-        # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the permissions
-        # of any folder the user creates.
-        self.staging.chmod(0o777 & ~current_umask())
+        try:
+            # Deferred, so that Ctrl-C comes after self.staging is set, and the except removes it.
+            with DeferredSignals():
+                self.staging = Path(
+                    tempfile.mkdtemp(
+                        prefix=temporary_prefix(self.path.name),
+                        suffix=".partial",
+                        dir=self.path.parent,
+                    )
+                )
+            # mkdtemp makes a private (0700) folder; the finished RUN_DIR should get the
+            # permissions of any folder the user creates.
+            self.staging.chmod(0o777 & ~current_umask())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind, error, traceback):
@@ -86,20 +252,62 @@ class StagedRunDir:
             shutil.rmtree(self.staging, ignore_errors=True)
         return False
 
-    def commit(self):
-        """Move the staged files to RUN_DIR (an existing one is replaced as a whole)."""
-        old = None
-        if self.path.is_dir():
-            if any(self.path.iterdir()):
-                old = Path(
-                    tempfile.mkdtemp(
-                        prefix=f".{self.path.name}.", suffix=".old", dir=self.path.parent
-                    )
-                )
-                os.replace(self.path, old / "run")
+    def commit(self, *, exchange=True, after_first_rename=None):
+        """Mark the staged files as a deepcat run and move them to RUN_DIR.
+
+        An earlier run at RUN_DIR is replaced as a whole: exchanged with the staging folder in
+        one step (Linux's ``renameat2(RENAME_EXCHANGE)``), or, where that is not available or
+        ``exchange`` is false, first renamed to :func:`replaced_path`, so that a crash between
+        the two renames leaves it in sight (:mod:`deepcat.cli.run_claim` restores it). Ctrl-C
+        and SIGTERM wait until the renames are done. ``after_first_rename`` is called between
+        the renames, for tests of a crash there.
+        """
+        from deepcat import __version__
+
+        record = {"deepcat": __version__, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        (self.staging / MARKER).write_text(json.dumps(record) + "\n")
+        earlier = None
+        with DeferredSignals():
+            if self.path.is_dir() and any(self.path.iterdir()):
+                if exchange and _exchange(self.staging, self.path):
+                    earlier = self.staging
+                else:
+                    earlier = replaced_path(self.path)
+                    os.replace(self.path, earlier)
+                if after_first_rename is not None:
+                    after_first_rename()
+                if earlier is not self.staging:
+                    os.replace(self.staging, self.path)
             else:
-                self.path.rmdir()
-        os.replace(self.staging, self.path)
-        self.staging = None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+                os.replace(self.staging, self.path)
+            self.staging = None
+        if earlier is not None:
+            shutil.rmtree(earlier, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_NOT_SUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}
+
+
+def _exchange(first, second):
+    """Swap two folders atomically with ``renameat2``; ``False`` where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes.append(ctypes.c_uint)
+    status = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if status == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NOT_SUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(second))

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from contextlib import contextmanager
 
 import click
 
-from deepcat.cli import run_folder
+from deepcat.cli import run_claim, run_folder
 from deepcat.cli.errors import failures, interrupted, usage_errors
 from deepcat.cli.options import (
     dataset_options,
@@ -64,20 +64,30 @@ def train(
     With --cv K, the K-fold accuracy (folds of the training split; the test split is
     not used) is printed first and recorded in metrics.json.
     """
-    from deepcat.cli import runs
-    from deepcat.cli.reports import comparison_summary, train_summary
-    from deepcat.network import Network
-
     typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
     _check_transfer_options(ctx, from_model, freeze, given)
     if cv is not None and from_model is not None:
         raise click.UsageError(
             "--cv cannot be combined with --from: cross-validation trains new networks", ctx
         )
-    out = Path(out) if out else run_folder.default_run_dir()
     with usage_errors(ctx):
-        run_folder.check_run_dir(out, force)
-    dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
+        out = run_folder.out_path(out, run_folder.default_run_dir)
+    with claimed(out, "train"):
+        with usage_errors(ctx):
+            run_folder.check_run_dir(out, force)
+        dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
+        if dataset == "folder":
+            with usage_errors(ctx):
+                run_folder.check_apart(out, data_options["data_dir"])
+        _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, given)
+
+
+def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, given):
+    """``deepcat train`` once its --out is claimed and checked."""
+    from deepcat.cli import runs
+    from deepcat.cli.reports import comparison_summary, train_summary
+    from deepcat.network import Network
+
     with failures():
         data = load_dataset(dataset, **data_options)
         source = Network.load(from_model) if from_model else None
@@ -109,6 +119,25 @@ def train(
         click.echo(comparison_summary(data, all_metrics, out, folders))
     else:
         click.echo(train_summary(data, all_metrics[0], out, files))
+
+
+@contextmanager
+def claimed(out, command):
+    """Hold :class:`~deepcat.cli.run_claim.Claim` on ``out`` for the block, printing its notes;
+    a claim that cannot be had is a one-line failure (exit 1), before any work."""
+    claim = run_claim.Claim(out, command)
+    try:
+        claim.__enter__()
+    except run_claim.ClaimError as error:
+        raise click.ClickException(error.strerror) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write to {out}: {error.strerror}") from None
+    try:
+        for note in claim.notes:
+            click.echo(note)
+        yield claim
+    finally:
+        claim.__exit__(None, None, None)
 
 
 def _cross_validate(ctx, data, settings, cv, n_jobs, out):
@@ -155,13 +184,22 @@ def tune(
     deviation of the fold accuracies, and each fold's accuracy) is also written as
     CSV. The folds are seeded, so the same command gives the same table.
     """
+    from deepcat.cli import tuning
+
+    typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
+    with usage_errors(ctx):
+        out = run_folder.out_path(out, tuning.default_table_path)
+    with claimed(out, "tune"):
+        with usage_errors(ctx):
+            tuning.check_table_path(out, force)
+        _tune(ctx, out, dataset, cv, n_jobs, typed_data, given)
+
+
+def _tune(ctx, out, dataset, cv, n_jobs, typed_data, given):
+    """``deepcat tune`` once its --out is claimed and checked."""
     from deepcat.cli import runs, tuning
     from deepcat.cli.reports import tune_plan, tune_report
 
-    typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
-    out = Path(out) if out else tuning.default_table_path()
-    with usage_errors(ctx):
-        tuning.check_table_path(out, force)
     grid_given = {setting.name: given.pop(setting.name) for setting in TUNABLE}
     grid_given["hidden"] = list(grid_given["hidden"])
     dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
@@ -187,7 +225,11 @@ def tune(
                 n_jobs,
                 "tune",
             )
+        try:
             results.to_csv(out)
+            unwritten = None
+        except OSError as error:
+            unwritten = error
     except KeyboardInterrupt:
         interrupted(f"nothing was written to {out}")
     click.echo()
@@ -200,6 +242,10 @@ def tune(
         click.echo(f"train the best setting: {command}")
     else:
         click.echo("no setting trained without diverging; see the note column")
+    if unwritten is not None:
+        raise click.ClickException(
+            f"the table above could not be written to {out}: {unwritten.strerror or unwritten}"
+        )
     click.echo(f"table written to {out}")
 
 

@@ -18,10 +18,14 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import signal
+import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
+from deepcat.signals import DeferredSignals
 from deepcat.sklearn.results import Baseline, CVResult, SearchResults, plain, read_csv
 from deepcat.training.settings import estimator_settings
 
@@ -155,17 +159,26 @@ def grid_search(
     ]
     # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
     # its task's position, so the table does not depend on the finishing order.
-    finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_fit_and_score_at)(
-            position, params, preprocessing, X[train], y[train], X[test], y[test]
-        )
-        for position, (_, params, train, test) in enumerate(tasks)
-    )
     outcomes = [None] * len(tasks)
-    for done, (position, outcome) in enumerate(finished, start=1):
-        outcomes[position] = outcome
-        if progress is not None:
-            progress(done, len(tasks))
+    finished = None
+    try:
+        # Deferred: joblib stopped while it starts its workers fails with a traceback of its own.
+        with DeferredSignals(), _workers_deaf_to_ctrl_c(n_jobs):
+            finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                delayed(_fit_and_score_at)(
+                    position, params, preprocessing, X[train], y[train], X[test], y[test]
+                )
+                for position, (_, params, train, test) in enumerate(tasks)
+            )
+        for done, (position, outcome) in enumerate(finished, start=1):
+            outcomes[position] = outcome
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        if finished is not None:
+            with warnings.catch_warnings():  # joblib's note that the stopped tasks are dropped
+                warnings.simplefilter("ignore")
+                finished.close()  # on Ctrl-C or SIGTERM here too: joblib kills the workers
     baseline = majority_baseline(y, folds)
     results = []
     for index, params in enumerate(candidates):
@@ -207,6 +220,38 @@ def majority_baseline(y, folds) -> Baseline:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def _workers_deaf_to_ctrl_c(n_jobs):
+    """Start the worker processes with Ctrl-C blocked, so that only this process reacts to it.
+
+    A terminal sends Ctrl-C to every process of the foreground job, workers included; a
+    worker still importing would print its own traceback. A process starts with the signal
+    mask of the thread that starts it, and Python never unblocks a signal it finds blocked, so
+    SIGINT is blocked in this thread while joblib starts the workers (and its threads, which
+    start more). This process still receives a Ctrl-C through its other threads, and joblib,
+    stopped by it, kills the workers. The standard
+    library's resource tracker unblocks SIGINT when it starts, so it is started first.
+    """
+    import threading
+    from multiprocessing import resource_tracker
+
+    from joblib import effective_n_jobs
+
+    if (
+        effective_n_jobs(n_jobs) == 1
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "pthread_sigmask")
+    ):
+        yield
+        return
+    resource_tracker.ensure_running()
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _fit_and_score_at(position, params, preprocessing, X_train, y_train, X_test, y_test):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from deepcat.core.schedules import get_schedule
-from deepcat.training.interrupts import DeferredSignals
+from deepcat.signals import DeferredSignals
 from deepcat.training.methods import choose_method
 from deepcat.training.passes import Passes
 from deepcat.training.records import check_record_count
@@ -118,7 +118,7 @@ def train(network, X, Y, config, validation=None, callback=None):
     ``callback``, Ctrl-C or SIGTERM), every parameter comes from the same iteration: all of
     them after the same number of updates (the last one made, or the kept one of early
     stopping), or all of them as before the call when it diverged. Signals wait for the end of
-    the iteration they arrive in (:mod:`deepcat.training.interrupts`).
+    the iteration they arrive in (:mod:`deepcat.signals`).
 
     Parameters
     ----------

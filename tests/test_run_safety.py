@@ -1,0 +1,284 @@
+"""What ``deepcat train --out`` may write and replace: --force only over a deepcat run, one run
+per --out at a time, a replacement that a crash cannot lose, leftovers of killed runs removed,
+and an --out that cannot be written refused in one line before any work."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cli_runner import assert_user_error, deepcat
+from deepcat.cli.run_folder import MARKER
+
+HELPERS = Path(__file__).parent / "helpers"
+QUICK = ("train", "--dataset", "breast-cancer", "--iterations", "5")
+
+
+def _quick_run(folder, out="run", *extra):
+    result = deepcat(*QUICK, "--out", out, *extra, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _iterations(run):
+    return json.loads((run / "metrics.json").read_text())["iterations"]
+
+
+def _entries(folder):
+    return sorted(p.name for p in Path(folder).iterdir())
+
+
+# -- what --force may replace ---------------------------------------------------------------
+
+
+def test_a_run_holds_the_marker_and_force_replaces_it(tmp_path):
+    _quick_run(tmp_path)
+    marker = json.loads((tmp_path / "run" / MARKER).read_text())
+    assert set(marker) == {"deepcat", "written"}
+    result = deepcat(*QUICK[:-1], "7", "--out", "run", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _iterations(tmp_path / "run") == 7
+    assert _entries(tmp_path) == ["run"]
+
+
+def test_force_refuses_a_folder_of_the_users_files(tmp_path):
+    folder = tmp_path / "documents"
+    (folder / "photos").mkdir(parents=True)
+    (folder / "photos" / "beach.jpg").write_bytes(b"a photo")
+    (folder / "notes.txt").write_text("my notes")
+    result = deepcat(*QUICK, "--out", "documents", "--force", cwd=tmp_path)
+    assert_user_error(
+        result,
+        2,
+        "documents holds files deepcat did not write (notes.txt, photos/)",
+        "--force replaces only a deepcat run folder",
+    )
+    assert (folder / "notes.txt").read_text() == "my notes"
+    assert (folder / "photos" / "beach.jpg").read_bytes() == b"a photo"
+    assert _entries(tmp_path) == ["documents"]
+
+
+def test_force_refuses_a_run_the_user_added_a_file_to(tmp_path):
+    _quick_run(tmp_path)
+    (tmp_path / "run" / "notes.txt").write_text("why this run matters")
+    result = deepcat(*QUICK, "--out", "run", "--force", cwd=tmp_path)
+    assert_user_error(result, 2, "run holds files deepcat did not write (notes.txt)")
+    assert (tmp_path / "run" / "notes.txt").exists() and (tmp_path / "run" / "model.npz").exists()
+
+
+def test_force_refuses_run_file_names_that_deepcat_did_not_write(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "metrics.json").write_text('{"my": "numbers"}')
+    (tmp_path / "run" / "model.npz").write_bytes(b"my own model")
+    result = deepcat(*QUICK, "--out", "run", "--force", cwd=tmp_path)
+    assert_user_error(result, 2, "run holds no model or metrics written by deepcat")
+    assert (tmp_path / "run" / "model.npz").read_bytes() == b"my own model"
+
+
+def test_force_replaces_a_run_of_several_rates_written_before_the_marker(tmp_path):
+    _quick_run(tmp_path, "run", "--learning-rate", "0.1,0.01")
+    (tmp_path / "run" / MARKER).unlink()
+    assert _entries(tmp_path / "run") == ["learning_rates.png", "lr-0.01", "lr-0.1", "metrics.json"]
+    result = deepcat(*QUICK, "--out", "run", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _entries(tmp_path / "run") == [MARKER, "cost.png", "metrics.json", "model.npz"]
+
+
+def _picture_folder(root):
+    rng = np.random.default_rng(0)
+    for name, colour in (("cat", (200, 40, 40)), ("non-cat", (40, 40, 200))):
+        (root / name).mkdir(parents=True)
+        for i in range(6):
+            noise = rng.integers(-30, 30, size=(20, 20, 3))
+            pixels = np.clip(np.asarray(colour) + noise, 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(root / name / f"{name}{i}.png")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("out", "fragments"),
+    [
+        ("pictures", ["pictures holds files deepcat did not write (cat/, non-cat/)"]),
+        ("pictures/run", ["overlaps the picture folder", "Choose an --out outside it"]),
+    ],
+)
+def test_the_picture_folder_being_trained_on_is_refused(tmp_path, out, fragments):
+    root = _picture_folder(tmp_path / "pictures")
+    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    result = deepcat(
+        "train", "--dataset", "folder", "--data-dir", root, "--image-size", "8",
+        "--iterations", "5", "--out", out, "--force", cwd=tmp_path,
+    )  # fmt: skip
+    assert_user_error(result, 2, *fragments)
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
+
+
+def test_the_current_folder_and_symbolic_links_are_not_replaced(tmp_path):
+    _quick_run(tmp_path)
+    inside = deepcat(*QUICK, "--out", ".", "--force", cwd=tmp_path / "run")
+    assert_user_error(inside, 2, ". holds the current folder")
+    (tmp_path / "link").symlink_to("run")
+    linked = deepcat(*QUICK, "--out", "link", "--force", cwd=tmp_path)
+    assert_user_error(linked, 2, "link is a symbolic link (to run)")
+    nested = deepcat(*QUICK, "--out", "run/inner", cwd=tmp_path)
+    assert_user_error(nested, 2, "run/inner is inside the deepcat run")
+    file_of_run = deepcat(*QUICK, "--out", "run/model.npz", "--force", cwd=tmp_path)
+    assert_user_error(file_of_run, 2, "run/model.npz exists and is not a folder")
+    assert _entries(tmp_path) == ["link", "run"]
+    assert _iterations(tmp_path / "run") == 5
+
+
+# -- an --out that cannot be written --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        ("a-file/run", "Not a directory"),
+        ("/dev/null/run", "Not a directory"),
+        ("/proc/deepcat-run", "No such file or directory"),
+        ("x" * 300, "File name too long"),
+    ],
+)
+def test_an_out_that_cannot_be_made_is_one_line_before_any_work(tmp_path, out, reason):
+    (tmp_path / "a-file").write_text("a file")
+    result = deepcat(*QUICK, "--out", out, cwd=tmp_path)
+    assert_user_error(result, 1, f"cannot write to {out}: {reason}")
+    assert result.stdout == ""  # refused before the data set was even chosen
+    assert _entries(tmp_path) == ["a-file"]
+
+
+def test_an_out_on_a_read_only_mount(tmp_path):
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mount])
+    if made.returncode != 0:
+        pytest.skip("mounting a read-only tmpfs needs root")
+    try:
+        result = deepcat(*QUICK, "--out", "read-only/run", cwd=tmp_path)
+    finally:
+        subprocess.run(["umount", mount], check=True)
+    assert_user_error(result, 1, "cannot write to read-only/run: Read-only file system")
+
+
+@pytest.mark.parametrize(
+    ("out", "fragment"),
+    [
+        ("", "--out is empty"),
+        ("two\nlines", "--out 'two\\nlines' holds a control character"),
+        ("/", "--out / is the root folder"),
+    ],
+)
+def test_unusable_out_names_are_usage_errors(tmp_path, out, fragment):
+    result = deepcat(*QUICK, "--out", out, cwd=tmp_path)
+    assert_user_error(result, 2, fragment)
+    assert _entries(tmp_path) == []
+
+
+def test_a_failed_run_removes_the_folders_it_made_for_its_out(tmp_path):
+    result = deepcat(*QUICK, "--keep-prob", "0.5,0.5", "--out", "new/deeper/run", cwd=tmp_path)
+    assert_user_error(result, 2, "--keep-prob")
+    assert _entries(tmp_path) == []
+
+
+# -- one run per --out at a time, and what killed runs leave --------------------------------
+
+
+def _start_long_run(folder, out="run"):
+    """A training run that goes on until it is stopped, once its staging folder exists."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deepcat", "train", "--dataset", "digits", "--epochs", "100000",
+         "--out", out],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list(folder.glob(f".{out}.*.partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(folder.glob(f".{out}.*.partial")), "training did not start"
+    return process
+
+
+def test_a_second_run_into_the_same_out_is_refused_at_once(tmp_path):
+    first = _start_long_run(tmp_path)
+    try:
+        second = deepcat(*QUICK, "--out", "run", cwd=tmp_path)
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
+    assert_user_error(
+        second,
+        1,
+        f"run is in use by another deepcat train (process {first.pid}, started ",
+        "wait for it to finish, or choose another --out",
+    )
+    assert first.returncode == 143
+    assert _entries(tmp_path) == []
+
+
+def test_the_next_run_takes_over_the_lock_and_removes_what_a_killed_run_left(tmp_path):
+    first = _start_long_run(tmp_path)
+    first.kill()
+    first.communicate(timeout=60)
+    (staging,) = tmp_path.glob(".run.*.partial")
+    assert _entries(tmp_path) == sorted([".run.lock", staging.name])
+    host = staging.name.split("@")[1].split(".")[0]
+    # beside it: a temporary file of a killed save, and the staging folder of a live process
+    killed_save = tmp_path / f".metrics.json.{first.pid}@{host}.x1.tmp"
+    killed_save.write_bytes(b"half a file")
+    live = tmp_path / f".other.{os.getpid()}@{host}.y2.partial"
+    live.mkdir()
+    result = _quick_run(tmp_path)
+    notes = result.stdout.splitlines()[:2]
+    assert notes[0].startswith(
+        f"took over the lock of run left by a deepcat train that no longer runs (process "
+        f"{first.pid}, started "
+    )
+    assert notes[1] == (
+        "removed 2 leftover(s) of deepcat runs that were killed, in this folder: "
+        f"{killed_save.name}, {staging.name}"
+    )
+    assert _entries(tmp_path) == sorted([live.name, "run"])
+
+
+def _commit_and_die(run_dir, how):
+    helper = subprocess.run(
+        [sys.executable, HELPERS / "commit_and_die.py", run_dir, how], capture_output=True
+    )
+    assert helper.returncode == -signal.SIGKILL, helper.stderr
+
+
+def test_a_force_killed_between_its_renames_is_undone_by_the_next_run(tmp_path):
+    _quick_run(tmp_path)
+    earlier = (tmp_path / "run" / "model.npz").read_bytes()
+    _commit_and_die(tmp_path / "run", "rename")
+    (kept,) = tmp_path.glob("run.replaced-*")
+    assert not (tmp_path / "run").exists()  # the crash this recovery is for
+    assert (kept / "model.npz").read_bytes() == earlier
+
+    again = deepcat(*QUICK, "--out", "run", cwd=tmp_path)
+    assert (
+        f"restored run from {kept.name}, where a deepcat train --force that was killed while "
+        "replacing it had left it"
+    ) in again.stdout.splitlines()
+    assert_user_error(again, 2, "run already holds files from an earlier run")
+    assert (tmp_path / "run" / "model.npz").read_bytes() == earlier
+    assert _entries(tmp_path) == ["run"]  # the killed commit's staging folder was removed too
+
+
+def test_a_force_killed_after_its_exchange_left_only_the_old_run_to_remove(tmp_path):
+    _quick_run(tmp_path)
+    _commit_and_die(tmp_path / "run", "exchange")
+    assert (tmp_path / "run" / "model.npz").read_bytes() == b"new"
+    (leftover,) = tmp_path.glob(".run.*.partial")
+    assert (leftover / MARKER).exists()  # the earlier run, exchanged out of the way
+    again = _quick_run(tmp_path, "other")
+    assert f"in this folder: {leftover.name}" in again.stdout
+    assert _entries(tmp_path) == ["other", "run"]
