@@ -221,3 +221,14 @@ def test_running_out_of_memory_is_one_line(tmp_path):
     )  # fmt: skip
     assert_user_error(result, 1, "memory")
     assert not (tmp_path / "run").exists()
+
+
+def test_a_network_too_large_for_any_machine_is_refused_before_drawing(tmp_path):
+    """30 x 10^9 weights of 8 bytes, plus the drawing's float64 copies, are more than any machine
+    here has: refused in words, before any allocation."""
+    result = deepcat(
+        "train", "--dataset", "breast-cancer", "--hidden", "1000000000", "--out", "run",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert_user_error(result, 1, "W1 of shape (1000000000, 30)", "GB of memory", "Nothing was")
+    assert not (tmp_path / "run").exists()

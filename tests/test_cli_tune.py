@@ -277,6 +277,11 @@ def test_a_diverging_setting_ranks_last_with_the_reason_in_a_note(tmp_path):
         (["--patience", "2"], ["--patience", "--validation-fraction"]),
         (["--cv", "171"], ["--cv accepts 2 to 170", "'malignant' has 170", "got 171"]),
         (["--out", "."], ["is a folder", "--out"]),
+        # valid alone, but not together: dropout needs a hidden layer
+        (
+            ["--hidden", "4", "--hidden", "none", "--keep-prob", "1,0.5"],
+            ["--keep-prob=0.5 applies to hidden layers", "this network has none"],
+        ),
     ],
 )
 def test_bad_tune_options_are_usage_errors_and_write_nothing(tmp_path, args, fragments):

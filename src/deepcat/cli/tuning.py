@@ -13,6 +13,7 @@ Nothing here prints: the command formats the results with
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import shlex
@@ -84,10 +85,11 @@ def grid_values(settings, given):
 
 
 def check_grid(settings, grid):
-    """Validate every value of ``grid`` with the base settings, before any training.
+    """Validate every combination of ``grid`` with the base settings, before any training.
 
-    Each value is checked once, with the others at their base values, by the same
-    rules as ``deepcat train`` (:func:`deepcat.cli.runs.check_settings`).
+    By the same rules as ``deepcat train`` (:func:`deepcat.cli.runs.check_settings`), so that a
+    grid cannot fail halfway: values that are valid alone may clash together (``--keep-prob``
+    with ``--hidden none``). The learning rates, which clash with nothing, are checked once.
 
     Raises
     ------
@@ -96,14 +98,12 @@ def check_grid(settings, grid):
     """
     learning_rates = grid["learning_rate"]
     check_settings({**settings, "learning_rates": learning_rates}, len(settings["hidden"]))
-    for setting in TUNABLE:
-        if setting.name == "learning_rate":
-            continue
-        for value in grid[setting.estimator]:
-            variant = {**settings, "learning_rates": learning_rates[:1], setting.name: value}
-            if setting.name == "hidden":
-                variant["hidden"] = list(value)
-            check_settings(variant, len(variant["hidden"]))
+    others = [setting for setting in TUNABLE if setting.name != "learning_rate"]
+    for combination in itertools.product(*(grid[setting.estimator] for setting in others)):
+        variant = {**settings, "learning_rates": learning_rates[:1]}
+        for setting, value in zip(others, combination, strict=True):
+            variant[setting.name] = list(value) if setting.name == "hidden" else value
+        check_settings(variant, len(variant["hidden"]))
 
 
 def check_cv(data, cv):
