@@ -349,3 +349,20 @@ def test_predict_a_picture_named_like_an_option(course, course_data, tmp_path):
     result = deepcat("predict", run_dir / "model.npz", "--", "-x.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("-x.png: ")
+
+
+def test_the_course_model_calls_a_blank_page_and_noise_cats(course, tmp_path):
+    """What the README says about a person's own photos: the model answers cat or non-cat for
+    anything, with confidence. A plain white picture and uniform noise are both "cat"."""
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), (255, 255, 255)).save(tmp_path / "white.png")
+    noise = np.random.RandomState(0).randint(0, 256, (64, 64, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(tmp_path / "noise.png")
+    run_dir, _ = course
+    result = deepcat("predict", run_dir / "model.npz", "white.png", "noise.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "white.png: cat (probability 0.7808)",
+        "noise.png: cat (probability 0.7308)",
+    ]
