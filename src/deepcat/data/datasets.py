@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.core.memory import check_fits
+from deepcat.core.memory import check_array_fits
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_int
 from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
@@ -251,7 +251,7 @@ def _load_folder(
             raise ValueError(f"the class folder {folder} holds no pictures")
         files.extend((path, k) for path in members)
     shape = (len(files), image_size, image_size, 3)
-    check_fits(2 * int(np.prod(shape, dtype=np.float64)), f"{len(files)} pictures of {shape[1:]}")
+    check_array_fits(shape, np.uint8, f"{len(files)} pictures of {shape[1:]}", copies=2)
     x = np.empty(shape, dtype=np.uint8)
     for i, (path, _) in enumerate(files):
         x[i] = load_image(path, (image_size, image_size), channels=3)
