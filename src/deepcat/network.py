@@ -19,7 +19,6 @@ from deepcat.core.validation import (
     check_categorical_Y,
     check_layer_dims,
     check_parameters,
-    check_positive_int,
     check_X,
     resolve_dtype,
 )
@@ -28,6 +27,7 @@ from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
 from deepcat.training.settings import FIT_SIGNATURE, build_config
+from deepcat.training.transfer import transfer
 
 
 class Network:
@@ -346,34 +346,10 @@ class Network:
         Returns
         -------
         Network
-            ``layer_dims[:keep + 1] + [n_outputs]``, with copies of the kept parameters.
+            ``layer_dims[:keep + 1] + [n_outputs]``, with copies of the kept parameters
+            (see :func:`deepcat.training.transfer.transfer`).
         """
-        keep = self.L - 1 if keep is None else keep
-        if self.L < 2:
-            raise ValueError("transfer needs a network with at least one hidden layer to keep")
-        keep = check_positive_int(keep, "keep")
-        if keep > self.L - 1:
-            raise ValueError(f"keep must be at most L - 1 = {self.L - 1} hidden layers, got {keep}")
-        freeze = check_positive_int(freeze, "freeze", minimum=0)
-        if freeze > keep:
-            raise ValueError(
-                f"cannot freeze {freeze} layers: only {keep} are kept from a network of "
-                f"L = {self.L} layers"
-            )
-        new = Network(
-            self.layer_dims[: keep + 1] + [n_outputs],
-            hidden_activation=self.activations[:keep],
-            output=output,
-            init=init,
-            seed=seed,
-            dtype=self.dtype.__name__,
-        )
-        for l in range(1, keep + 1):
-            new.parameters[f"W{l}"] = self.parameters[f"W{l}"].copy()
-            new.parameters[f"b{l}"] = self.parameters[f"b{l}"].copy()
-        new.frozen = freeze
-        new.metadata = dict(self.metadata)
-        return new
+        return transfer(self, n_outputs, output, keep, freeze, init, seed)
 
     def save(self, path):
         """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata.

@@ -56,6 +56,9 @@ class DatasetSource:
         Raw value of a full-intensity pixel (image data only).
     invert : bool
         True when the raw pictures store ink as high values on a zero background.
+    usual_places : bool
+        True when the loader looks for its files in usual places (``$DEEPCAT_DATA``,
+        ``./datasets``) when no ``data_dir`` is given; False when ``data_dir`` must be named.
     """
 
     load: Callable
@@ -64,6 +67,7 @@ class DatasetSource:
     defaults: dict = field(default_factory=lambda: dict(COURSE_DEFAULTS))
     pixel_max: float = 255.0
     invert: bool = False
+    usual_places: bool = False
 
 
 def load_dataset(name, *, data_dir=None, test_fraction=None, split_seed=None, image_size=None):
@@ -340,6 +344,7 @@ DATASETS = {
         _load_catvnoncat,
         ("data_dir",),
         "the course's cat pictures, 209 train / 50 test, 64x64 RGB",
+        usual_places=True,
     ),
     "folder": DatasetSource(
         _load_folder,

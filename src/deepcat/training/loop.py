@@ -297,9 +297,7 @@ class _DivergenceWatch:
         )
 
     def _diverged(self, iteration, what):
-        where = f"iteration {iteration}"
-        if self.per_epoch > 1:
-            where += f" of epoch {iteration // self.per_epoch + 1}"
+        where = position_text(iteration, self.per_epoch)
         # The first sentence says what happened (deepcat tune shows it alone, in its table).
         raise DivergenceError(
             f"training diverged at {where}: {what}. "
