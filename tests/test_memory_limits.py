@@ -13,6 +13,9 @@ from cli_runner import assert_user_error
 from deepcat import Network
 from deepcat.core.memory import NotEnoughMemoryError, available_bytes
 from deepcat.data import DATA_ENV
+from deepcat.training.methods import choose_method
+from deepcat.training.passes import bytes_needed
+from deepcat.training.settings import build_config
 
 HIDDEN = 200_000
 """A wide hidden layer: small parameters (8 MB), but 4.8 MB of activations per example."""
@@ -42,6 +45,35 @@ def test_training_buffers_that_cannot_fit_are_refused_before_allocating():
     assert peak < 100 * 2**20, peak  # at most copies of X and of the 8 MB of parameters
     for key, value in before.items():
         np.testing.assert_array_equal(network.parameters[key], value)
+
+
+@pytest.mark.parametrize(
+    ("options", "method"),
+    [
+        ({}, "gram"),  # m < n_x: G (m, m), P, C, dC (n_1, m) and W[1]_init
+        ({"optimizer": "adam"}, "plain"),  # Adam is not linear: W[1] X, two state arrays
+        ({"optimizer": "momentum", "batch_size": 64, "lambd": 0.1}, "plain"),  # 64 and 8
+    ],
+)
+def test_the_estimate_is_what_a_fit_allocates(options, method):
+    """The estimate against tracemalloc's peak of a real fit: 209-like pictures of 3,000
+    pixels (uint8, divided by 255 batch by batch) through layer_dims [3000, 400, 30, 1]."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (200, 3000), dtype=np.uint8).T
+    Y = (rng.random((1, 200)) > 0.5).astype(float)
+    network = Network([3000, 400, 30, 1], seed=0)
+    settings = dict(iterations=3, learning_rate=0.01, input_scale=255, **options)
+    config = build_config(network.L - 1, **settings)
+    assert choose_method(network, X, config) == method
+    estimate = bytes_needed(network, X, config, method, options.get("batch_size", 200))
+    tracemalloc.start()
+    try:
+        history = network.fit(X, Y, **settings)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert history.method == method
+    assert 0.7 * estimate <= peak <= 1.15 * estimate, (peak, estimate)
 
 
 def _address_space(limit):
