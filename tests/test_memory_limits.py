@@ -47,6 +47,18 @@ def test_training_buffers_that_cannot_fit_are_refused_before_allocating():
         np.testing.assert_array_equal(network.parameters[key], value)
 
 
+def test_predicting_more_examples_than_fit_is_refused_in_words():
+    m = available_bytes() // (4 * HIDDEN * 8) + 1  # Z[1], A[1] and room for backprop
+    X = np.zeros((4, m))
+    network = Network([4, HIDDEN, 1], seed=1)
+    what = rf"the network layer_dims = \[4, {HIDDEN}, 1\] on m = {m} examples needs"
+    for use in (network.predict_proba, network.predict):
+        with pytest.raises(NotEnoughMemoryError, match=what):
+            use(X)
+    with pytest.raises(NotEnoughMemoryError, match="needs"):
+        network.cost(X, np.zeros((1, m)))
+
+
 @pytest.mark.parametrize(
     ("options", "method"),
     [
