@@ -336,8 +336,8 @@ def test_predict_says_what_a_path_is(course, tmp_path):
     result = deepcat("predict", run_dir / "model.npz", "pipe.jpg", "/dev/zero", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: pipe.jpg: is a named pipe (FIFO), not a picture file",
-        "error: /dev/zero: is a character device, not a picture file",
+        "error: pipe.jpg is a named pipe (FIFO), not a picture file",
+        "error: /dev/zero is a character device, not a picture file",
     ]
     empty = deepcat("predict", run_dir / "model.npz", "empty", cwd=tmp_path)
     assert_user_error(empty, 1, "empty: is a folder that holds no pictures")

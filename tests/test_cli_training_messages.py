@@ -15,7 +15,7 @@ from cli_runner import assert_user_error, deepcat
         (["--optimizer", "adam"], "iteration 10:"),
         (["--keep-prob", "0.8"], "iteration 10:"),
         # 209 pictures in batches of 64: 4 iterations per epoch, iteration 10 is in epoch 3.
-        (["--batch-size", "64"], "iteration 10 of epoch 3:"),
+        (["--batch-size", "64"], "epoch 3 (iteration 10):"),
     ],
 )
 def test_the_course_network_at_a_learning_rate_of_a_million_diverges(

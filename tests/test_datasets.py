@@ -238,7 +238,7 @@ def test_folder_entries_that_are_not_pictures(tmp_path):
     root = _picture_folder(tmp_path / "pics", {"cat": 2, "dog": 2})
     (root / "cat" / "loop").symlink_to(root / "cat" / "loop")  # a link loop: ignored
     (root / "dog" / "empty.png").write_bytes(b"")
-    with pytest.raises(ValueError, match=r"empty.png: is empty \(0 bytes\)"):
+    with pytest.raises(ValueError, match=r"empty.png is empty \(0 bytes\)"):
         load_dataset("folder", data_dir=root)
     (root / "dog" / "empty.png").unlink()
     os.mkfifo(root / "dog" / "pipe.png")  # not a regular file: not taken for a picture

@@ -64,7 +64,7 @@ def test_a_finite_divergence_stops_restores_and_says_where(name):
     limit = 10 * max(costs[0], math.log(3 if softmax else 2))
     assert len(costs) == stop
     assert all(cost > limit for cost in costs[1:]) and costs[0] <= limit
-    where = "iteration 10 of epoch 3" if "batch_size" in options else "iteration 10"
+    where = "epoch 3 (iteration 10)" if "batch_size" in options else "iteration 10"
     message = str(raised.value)
     assert message.startswith(f"training diverged at {where}: the cost rose from {costs[0]:.6g} ")
     assert "more than 10 times its start, and stayed there for 10 iterations." in message

@@ -19,7 +19,7 @@ import pytest
 from cli_runner import assert_user_error, deepcat
 from deepcat import Network
 from deepcat.core.memory import NotEnoughMemoryError
-from test_hostile_models import _contents, _model
+from helpers.models import model_contents, small_model
 
 CAP = 1_500_000_000
 """The address-space limit of the capped subprocesses: 1.5 GB."""
@@ -77,7 +77,7 @@ def _write_zip(path, entries):
 
 
 def _good_entries():
-    arrays, header = _contents(_model())
+    arrays, header = model_contents(small_model())
     entries = [Entry(f"{name}.npy", _npy(value)) for name, value in arrays.items()]
     return entries + [Entry("__deepcat__.npy", _npy(np.array(json.dumps(header))))]
 
@@ -96,10 +96,10 @@ def _load_error(path):
 
 def test_the_hand_written_zip_is_a_model(tmp_path):
     loaded = Network.load(_write_zip(tmp_path / "good.npz", _good_entries()))
-    np.testing.assert_array_equal(loaded.parameters["W2"], _model().parameters["W2"])
+    np.testing.assert_array_equal(loaded.parameters["W2"], small_model().parameters["W2"])
 
 
-W1 = _npy(_model().parameters["W1"])
+W1 = _npy(small_model().parameters["W1"])
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_a_member_inflating_past_its_declared_size_is_read_only_that_far(tmp_pat
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    np.testing.assert_array_equal(loaded.parameters["W1"], _model().parameters["W1"])
+    np.testing.assert_array_equal(loaded.parameters["W1"], small_model().parameters["W1"])
     assert peak < 20_000_000, peak
 
 
@@ -191,7 +191,7 @@ def test_an_extra_member_of_4_gigabytes_is_never_read(tmp_path, four_gigabytes_o
 
 
 def test_the_35000_square_header_is_refused_under_a_memory_cap(tmp_path):
-    arrays, header = _contents(_model())
+    arrays, header = model_contents(small_model())
     header["layer_dims"], header["metadata"] = [35000, 35000, 1], {}
     with open(tmp_path / "BAD.npz", "wb") as handle:
         np.savez(handle, **arrays, __deepcat__=np.array(json.dumps(header)))
@@ -204,7 +204,7 @@ def test_a_consistent_claim_beyond_memory_is_refused_before_reading(tmp_path):
     """Every size agrees on a 2 GB W1 (16000, 16000); the data is not there, and is never
     asked for: check_fits refuses first."""
     network = Network([16000, 1, 1], seed=0)
-    arrays, header = _contents(network)
+    arrays, header = model_contents(network)
     header["layer_dims"] = [16000, 16000, 1]
     arrays["W2"], arrays["b1"] = np.zeros((1, 16000)), np.zeros((16000, 1))
     entries = [Entry(f"{k}.npy", _npy(v)) for k, v in arrays.items() if k != "W1"]
@@ -256,6 +256,6 @@ def test_a_model_path_that_is_not_a_regular_file_is_named_at_once(tmp_path, make
 
 
 def test_a_symlink_to_a_model_is_followed(tmp_path):
-    _model().save(tmp_path / "real.npz")
+    small_model().save(tmp_path / "real.npz")
     (tmp_path / "link.npz").symlink_to(tmp_path / "real.npz")
     assert Network.load(tmp_path / "link.npz").layer_dims == [12, 3, 1]

@@ -2,7 +2,6 @@
 file and the field or array, through the library and through ``predict``, ``inspect`` and
 ``evaluate``."""
 
-import copy
 import json
 
 import numpy as np
@@ -12,44 +11,7 @@ from PIL import Image
 from cli_runner import assert_user_error, deepcat
 from deepcat import Network
 from deepcat.data.model_files import METADATA_KEY
-
-PICTURES = {
-    "input": "image",
-    "image_shape": [2, 2, 3],
-    "scale": 255.0,
-    "pixel_max": 255.0,
-    "invert": False,
-}
-
-
-def _model():
-    """A [12, 3, 1] network with the metadata ``deepcat train`` records for 2x2 RGB pictures."""
-    network = Network([12, 3, 1], seed=0)
-    network.metadata = {
-        "dataset": {"name": "catvnoncat"},
-        "classes": ["non-cat", "cat"],
-        "preprocessing": dict(PICTURES),
-        "training": {"learning_rate": 0.0075},
-        "train_accuracy": 0.5,
-        "test_accuracy": None,
-    }
-    return network
-
-
-def _contents(network):
-    arrays = {key: value.copy() for key, value in network.parameters.items()}
-    header = {
-        "format": "deepcat-network",
-        "version": 1,
-        "layer_dims": network.layer_dims,
-        "activations": network.activations,
-        "init": network.init,
-        "seed": network.seed,
-        "dtype": network.dtype.__name__,
-        "frozen": network.frozen,
-        "metadata": copy.deepcopy(network.metadata),
-    }
-    return arrays, header
+from helpers.models import model_contents, small_model
 
 
 def _write(path, arrays, header_text):
@@ -59,7 +21,7 @@ def _write(path, arrays, header_text):
 
 def _hostile(path, change_header=None, change_arrays=None, text=None):
     """Write to ``path`` the model of :func:`_model`, its header and arrays changed in place."""
-    arrays, header = _contents(_model())
+    arrays, header = model_contents(small_model())
     if change_header is not None:
         change_header(header)
     if change_arrays is not None:
@@ -201,7 +163,7 @@ def test_a_header_that_is_not_a_deepcat_json_object(tmp_path, text, fragment):
 
 def _header_as(dtype_text):
     def write(path):
-        arrays, header = _contents(_model())
+        arrays, header = model_contents(small_model())
         text = json.dumps(header)
         raw = text.encode("utf-8") if dtype_text == "bytes" else b"\xff\xfe" + text.encode()
         with open(path, "wb") as handle:
@@ -262,7 +224,7 @@ def test_each_array_fault_is_named(tmp_path, change, fragment):
 
 def test_an_array_pickled_as_objects_is_refused_unread(tmp_path):
     path = tmp_path / "bad.npz"
-    arrays, header = _contents(_model())
+    arrays, header = model_contents(small_model())
     arrays["W1"] = np.empty((3, 12), dtype=object)
     arrays["W1"][:] = 0.5
     _write(path, arrays, json.dumps(header))
@@ -272,7 +234,7 @@ def test_an_array_pickled_as_objects_is_refused_unread(tmp_path):
 
 def test_fortran_ordered_weights_load_as_written(tmp_path):
     path = tmp_path / "f.npz"
-    network = _model()
+    network = small_model()
     W1 = np.asfortranarray(network.parameters["W1"])
     _hostile(path, change_arrays=_replace("W1", W1))
     loaded = Network.load(path)
@@ -281,7 +243,7 @@ def test_fortran_ordered_weights_load_as_written(tmp_path):
 
 
 def test_the_network_is_built_from_the_file_without_drawing(tmp_path):
-    network = _model()
+    network = small_model()
     network.save(tmp_path / "m.npz")
     loaded = Network.load(tmp_path / "m.npz")
     for key, value in network.parameters.items():
@@ -298,7 +260,7 @@ def test_the_network_is_built_from_the_file_without_drawing(tmp_path):
     ],
 )
 def test_save_refuses_what_load_would_refuse(tmp_path, metadata, fragment):
-    network = _model()
+    network = small_model()
     network.metadata = metadata
     with pytest.raises(ValueError, match="cannot save to .*m.npz: the network has an invalid"):
         network.save(tmp_path / "m.npz")

@@ -252,24 +252,24 @@ def test_an_exif_orientation_out_of_range_is_ignored(tmp_path):
 
 def test_a_folder_is_named_as_one(tmp_path):
     (tmp_path / "album.png").mkdir()
-    with pytest.raises(ValueError, match="album.png: is a folder, not a picture file"):
+    with pytest.raises(ValueError, match="album.png is a folder, not a picture file"):
         load_image(tmp_path / "album.png", (8, 8))
 
 
 def test_a_named_pipe_is_refused_without_blocking(tmp_path):
     os.mkfifo(tmp_path / "pipe.png")  # no writer: opening it for reading would block
-    with pytest.raises(ValueError, match=r"pipe.png: is a named pipe \(FIFO\), not a picture"):
+    with pytest.raises(ValueError, match=r"pipe.png is a named pipe \(FIFO\), not a picture"):
         load_image(tmp_path / "pipe.png", (8, 8))
 
 
 def test_dev_zero_is_refused_without_reading(tmp_path):
-    with pytest.raises(ValueError, match="/dev/zero: is a character device, not a picture"):
+    with pytest.raises(ValueError, match="/dev/zero is a character device, not a picture file"):
         load_image("/dev/zero", (8, 8))
 
 
 def test_an_empty_file(tmp_path):
     (tmp_path / "empty.jpg").write_bytes(b"")
-    with pytest.raises(ValueError, match=r"empty.jpg: is empty \(0 bytes\)"):
+    with pytest.raises(ValueError, match=r"empty.jpg is empty \(0 bytes\), not a picture file"):
         load_image(tmp_path / "empty.jpg", (8, 8))
 
 
@@ -277,3 +277,68 @@ def test_a_symlink_loop(tmp_path):
     (tmp_path / "loop.png").symlink_to(tmp_path / "loop.png")
     with pytest.raises(OSError, match="loop.png"):
         load_image(tmp_path / "loop.png", (8, 8))
+
+
+REFUSED_UNOPENED = """
+import os, sys
+from pathlib import Path
+import h5py, PIL.Image  # imported first: only the opens of the reads below are recorded
+from deepcat import Network
+from deepcat.data.h5_files import open_h5
+from deepcat.data.images import load_image
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
+folder = Path(sys.argv[1])
+os.mkfifo(folder / "pipe")
+readers = [
+    lambda path: load_image(path, (8, 8)),
+    Network.load,
+    lambda path: open_h5(path).__enter__(),
+]
+for path in ("/dev/zero", "/dev/null", folder / "pipe", folder):
+    for read in readers:
+        try:
+            read(path)
+        except ValueError as error:
+            print(error)
+        else:
+            sys.exit(f"{path} was read")
+print("opened:", sorted({name for name in opened if name in {"/dev/zero", "/dev/null",
+      str(folder / "pipe"), str(folder)}}))
+"""
+
+
+def test_devices_pipes_and_folders_are_refused_before_they_are_opened(tmp_path):
+    """Opening alone can act (``/dev/watchdog`` starts its timer, a FIFO wakes its writer):
+    Python's audit hook sees every open, and none reaches these paths."""
+    result = subprocess.run(
+        [sys.executable, "-c", REFUSED_UNOPENED, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "opened: []"
+    pipe, folder = tmp_path / "pipe", tmp_path
+    assert lines[:-1] == [
+        f"{path} is {kind}, not a {what}"
+        for path, kind in (
+            ("/dev/zero", "a character device"),
+            ("/dev/null", "a character device"),
+            (pipe, "a named pipe (FIFO)"),
+            (folder, "a folder"),
+        )
+        for what in ("picture file", "model file", "HDF5 file")
+    ]
+
+
+def test_is_regular_file_tells_files_from_everything_else(tmp_path):
+    from deepcat.data.files import is_regular_file
+
+    (tmp_path / "photo.jpg").write_bytes(b"x")
+    (tmp_path / "link.jpg").symlink_to(tmp_path / "photo.jpg")
+    os.mkfifo(tmp_path / "pipe")
+    assert is_regular_file(tmp_path / "photo.jpg") and is_regular_file(tmp_path / "link.jpg")
+    for other in (tmp_path, tmp_path / "pipe", "/dev/zero", tmp_path / "absent", "a\0b"):
+        assert not is_regular_file(other), other

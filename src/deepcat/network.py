@@ -12,6 +12,7 @@ import numpy as np
 
 from deepcat.core.initializers import get_initializer, initialize_parameters, make_rng
 from deepcat.core.losses import get_loss, l2_regularization_cost
+from deepcat.core.memory import array_bytes, check_fits
 from deepcat.core.propagation import model_backward, model_forward
 from deepcat.core.validation import (
     check_activations,
@@ -19,7 +20,6 @@ from deepcat.core.validation import (
     check_categorical_Y,
     check_layer_dims,
     check_parameters,
-    check_positive_int,
     check_X,
     resolve_dtype,
 )
@@ -28,6 +28,7 @@ from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
 from deepcat.training.settings import FIT_SIGNATURE, build_config
+from deepcat.training.transfer import transfer
 
 
 class Network:
@@ -283,8 +284,17 @@ class Network:
     def predict_proba(self, X):
         """Output-layer activations: ``(1, m)`` P(class 1) for sigmoid, ``(n_L, m)`` for softmax."""
         X = check_X(X, self.layer_dims[0], self.dtype)
+        self._check_forward_fits(X.shape[1])
         AL, _ = model_forward(X, self.parameters, self.activations)
         return AL
+
+    def _check_forward_fits(self, m):
+        """Refuse in words a forward pass whose caches, ``Z[l]`` and ``A[l]`` ``(n_l, m)`` of
+        every layer, cannot fit (the gradients of backpropagation need as much again)."""
+        check_fits(
+            sum(array_bytes((n_l, m), self.dtype, copies=4) for n_l in self.layer_dims[1:]),
+            f"the network layer_dims = {list(self.layer_dims)} on m = {m} examples",
+        )
 
     def predict(self, X):
         """Predicted classes, shape ``(1, m)``: 1 where P > 0.5 for sigmoid, else the argmax."""
@@ -302,6 +312,7 @@ class Network:
     def cost(self, X, Y, lambd=0.0):
         """The cost J on ``(X, Y)`` for the current parameters, plus the L2 term if ``lambd``."""
         X, Y = self._check_data(X, Y)
+        self._check_forward_fits(X.shape[1])
         _, caches = model_forward(X, self.parameters, self.activations)
         data_cost = get_loss(self.output)(caches[-1][1], Y)
         return data_cost + l2_regularization_cost(self.parameters, lambd, X.shape[1])
@@ -309,6 +320,7 @@ class Network:
     def gradients(self, X, Y, lambd=0.0):
         """Backpropagation's ``dW1, db1, ...`` for the current parameters (no dropout)."""
         X, Y = self._check_data(X, Y)
+        self._check_forward_fits(X.shape[1])
         AL, caches = model_forward(X, self.parameters, self.activations)
         return model_backward(AL, Y, caches, self.activations, lambd=lambd)
 
@@ -346,34 +358,10 @@ class Network:
         Returns
         -------
         Network
-            ``layer_dims[:keep + 1] + [n_outputs]``, with copies of the kept parameters.
+            ``layer_dims[:keep + 1] + [n_outputs]``, with copies of the kept parameters
+            (see :func:`deepcat.training.transfer.transfer`).
         """
-        keep = self.L - 1 if keep is None else keep
-        if self.L < 2:
-            raise ValueError("transfer needs a network with at least one hidden layer to keep")
-        keep = check_positive_int(keep, "keep")
-        if keep > self.L - 1:
-            raise ValueError(f"keep must be at most L - 1 = {self.L - 1} hidden layers, got {keep}")
-        freeze = check_positive_int(freeze, "freeze", minimum=0)
-        if freeze > keep:
-            raise ValueError(
-                f"cannot freeze {freeze} layers: only {keep} are kept from a network of "
-                f"L = {self.L} layers"
-            )
-        new = Network(
-            self.layer_dims[: keep + 1] + [n_outputs],
-            hidden_activation=self.activations[:keep],
-            output=output,
-            init=init,
-            seed=seed,
-            dtype=self.dtype.__name__,
-        )
-        for l in range(1, keep + 1):
-            new.parameters[f"W{l}"] = self.parameters[f"W{l}"].copy()
-            new.parameters[f"b{l}"] = self.parameters[f"b{l}"].copy()
-        new.frozen = freeze
-        new.metadata = dict(self.metadata)
-        return new
+        return transfer(self, n_outputs, output, keep, freeze, init, seed)
 
     def save(self, path):
         """Write the model to ``path`` atomically, as ``.npz`` arrays plus JSON metadata.

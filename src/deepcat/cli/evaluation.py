@@ -54,7 +54,8 @@ def recorded_dir_note(model, name, recorded_dir):
     Returns
     -------
     str or None
-        A note for catvnoncat (whose files are then looked for in the usual places).
+        A note for a data set whose files are then looked for in the usual places
+        (catvnoncat).
 
     Raises
     ------
@@ -64,7 +65,8 @@ def recorded_dir_note(model, name, recorded_dir):
     if recorded_dir is None:
         return None
     again = f"pass --data-dir {shlex.quote(recorded_dir)} to use it"
-    if "data_dir" in get_source(name).options and name != "catvnoncat":
+    source = get_source(name)
+    if "data_dir" in source.options and not source.usual_places:
         raise ValueError(
             f"{model} was trained on the {name} data set in {recorded_dir}; {again} (a folder "
             "named in a model file is not read unless you name it)"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from deepcat.core.memory import check_fits
+from deepcat.core.memory import array_bytes, check_fits
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_layer_dims, parameter_shapes, resolve_dtype
 
@@ -87,15 +87,14 @@ def check_parameters_fit(layer_dims, dtype, drawn=True):
         Naming the network and its largest weight matrix, with the bytes needed and available.
     """
     shapes = parameter_shapes(layer_dims)
-    itemsize = np.dtype(dtype).itemsize
     total = sum(math.prod(shape) for shape in shapes.values())
     name, largest = max(
         ((name, shape) for name, shape in shapes.items() if name.startswith("W")),
         key=lambda item: math.prod(item[1]),
     )
-    draw = 2 * 8 * math.prod(largest) if drawn else 0
+    draw = array_bytes(largest, np.float64, copies=2) if drawn else 0
     check_fits(
-        total * itemsize + draw,
+        array_bytes((total,), dtype) + draw,
         f"the network layer_dims = {list(layer_dims)} ({total:,} parameters; {name} of shape "
         f"{largest})",
     )

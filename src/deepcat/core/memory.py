@@ -13,9 +13,12 @@ left in the process's cgroup (``memory.max``, as set by containers and ``systemd
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 from pathlib import Path
+
+import numpy as np
 
 from deepcat.formatting import byte_text
 
@@ -33,6 +36,31 @@ def available_bytes():
     """
     limits = [_meminfo_available(), _address_space_left(), _cgroup_left()]
     return min(limit for limit in limits if limit is not None)
+
+
+def array_bytes(shape, dtype, copies=1):
+    """The exact bytes of ``copies`` arrays of ``shape`` and ``dtype``, as a Python int.
+
+    Integer arithmetic, so a hostile shape such as ``(10**12, 10**12)`` gives its true size
+    instead of overflowing as ``np.prod`` of int64 would.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    dtype : NumPy dtype or anything ``np.dtype`` accepts
+    copies : int, default 1
+
+    Returns
+    -------
+    int
+    """
+    return copies * math.prod(int(n) for n in shape) * np.dtype(dtype).itemsize
+
+
+def check_array_fits(shape, dtype, what, copies=1):
+    """:func:`check_fits` for ``copies`` arrays of ``shape`` and ``dtype`` (see
+    :func:`array_bytes`)."""
+    check_fits(array_bytes(shape, dtype, copies), what)
 
 
 def check_fits(n_bytes, what):

@@ -74,6 +74,9 @@ class GradientDescent:
     coefficients: tuple[str, ...] = ()
     linear_in_gradients = True
     """The step is a fixed linear combination of the gradients (what the Gram path needs)."""
+    arrays_per_parameter = 1
+    """Arrays of each parameter's shape the optimizer keeps (state and scratch) when the
+    training loop lets it reuse the gradients: for the memory estimate of a fit."""
 
     def __init__(self):
         self.buffers = {}
@@ -93,6 +96,7 @@ class Momentum:
 
     coefficients = ("beta",)
     linear_in_gradients = True
+    arrays_per_parameter = 2
 
     def __init__(self, beta=0.9):
         self.beta = check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
@@ -120,6 +124,7 @@ class RMSprop:
 
     coefficients = ("beta", "epsilon")
     linear_in_gradients = False
+    arrays_per_parameter = 2
 
     def __init__(self, beta=0.999, epsilon=1e-8):
         self.beta = check_in_range(beta, "beta", 0.0, 1.0, high_open=True)
@@ -160,6 +165,7 @@ class Adam:
 
     coefficients = ("beta1", "beta2", "epsilon")
     linear_in_gradients = False
+    arrays_per_parameter = 3
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1 = check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)

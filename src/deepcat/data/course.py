@@ -17,6 +17,8 @@ TEST_FILE = "test_catvnoncat.h5"
 DATA_ENV = "DEEPCAT_DATA"
 COURSE_CLASSES = ("non-cat", "cat")
 """The course's class names in label order (``list_classes`` of its files)."""
+COURSE_NAME = '"Neural Networks and Deep Learning" (week 4, "Deep Neural Network - Application")'
+"""Where the course files come from, as the deeplearning.ai course names it."""
 
 
 @dataclass
@@ -128,9 +130,6 @@ def find_catvnoncat(data_dir=None) -> Path:
         f"They come with the deeplearning.ai course {COURSE_NAME}; put both in a folder and "
         f"pass --data-dir DIR, or set {DATA_ENV}=DIR"
     )
-
-
-COURSE_NAME = '"Neural Networks and Deep Learning" (week 4, "Deep Neural Network - Application")'
 
 
 def _place(folder):

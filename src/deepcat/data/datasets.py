@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.core.memory import check_fits
+from deepcat.core.memory import check_array_fits
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_int
 from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
@@ -56,6 +56,9 @@ class DatasetSource:
         Raw value of a full-intensity pixel (image data only).
     invert : bool
         True when the raw pictures store ink as high values on a zero background.
+    usual_places : bool
+        True when the loader looks for its files in usual places (``$DEEPCAT_DATA``,
+        ``./datasets``) when no ``data_dir`` is given; False when ``data_dir`` must be named.
     """
 
     load: Callable
@@ -64,6 +67,7 @@ class DatasetSource:
     defaults: dict = field(default_factory=lambda: dict(COURSE_DEFAULTS))
     pixel_max: float = 255.0
     invert: bool = False
+    usual_places: bool = False
 
 
 def load_dataset(name, *, data_dir=None, test_fraction=None, split_seed=None, image_size=None):
@@ -251,7 +255,7 @@ def _load_folder(
             raise ValueError(f"the class folder {folder} holds no pictures")
         files.extend((path, k) for path in members)
     shape = (len(files), image_size, image_size, 3)
-    check_fits(2 * int(np.prod(shape, dtype=np.float64)), f"{len(files)} pictures of {shape[1:]}")
+    check_array_fits(shape, np.uint8, f"{len(files)} pictures of {shape[1:]}", copies=2)
     x = np.empty(shape, dtype=np.uint8)
     for i, (path, _) in enumerate(files):
         x[i] = load_image(path, (image_size, image_size), channels=3)
@@ -340,6 +344,7 @@ DATASETS = {
         _load_catvnoncat,
         ("data_dir",),
         "the course's cat pictures, 209 train / 50 test, 64x64 RGB",
+        usual_places=True,
     ),
     "folder": DatasetSource(
         _load_folder,

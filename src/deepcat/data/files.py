@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,85 @@ TEMPORARY_SUFFIXES = (".tmp", ".partial")
 _OWNED = re.compile(
     r"^\.(?P<base>.+)\.(?P<pid>\d+)@(?P<host>[A-Za-z0-9-]+)\.[^.]+(?P<suffix>\.\w+)$"
 )
+
+
+FILE_KINDS = {
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a character device",
+    stat.S_ISBLK: "a block device",
+    stat.S_ISSOCK: "a socket",
+}
+"""What a path that is not a regular file is, in words."""
+
+
+def file_kind(mode):
+    """``None`` for a regular file, else what ``mode`` (an ``st_mode``) is, in words."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in FILE_KINDS.items() if test(mode)), "not a regular file")
+
+
+def is_regular_file(path):
+    """Whether ``path`` is a regular file or a link to one (False when nothing is there)."""
+    try:
+        return file_kind(os.stat(path).st_mode) is None
+    except (OSError, ValueError):
+        return False
+
+
+def open_regular_file(path, what, allow_empty=False):
+    """Open ``path`` for binary reading, refusing anything but a regular file (or a link to one).
+
+    The kind is looked up first, so a folder, a named pipe or a device (``/dev/zero``,
+    ``/dev/watchdog``, whose mere opening can act) is refused without being opened; the file
+    is then opened with ``O_NONBLOCK`` (a FIFO swapped in meanwhile does not block) and its
+    descriptor checked again, since the path may have been replaced between the two.
+
+    Parameters
+    ----------
+    path : str or Path
+    what : str
+        What the file should be, for the messages (``"picture file"``, ``"model file"``).
+    allow_empty : bool, default False
+        Whether an empty (0-byte) file is opened rather than refused.
+
+    Returns
+    -------
+    binary file open for reading
+
+    Raises
+    ------
+    FileNotFoundError, PermissionError
+        ``no {what} at {path}``, ``{path}: permission denied``.
+    ValueError
+        ``{path} is a folder, not a {what}`` (or a named pipe, a device, a socket), or
+        ``{path} is empty (0 bytes), not a {what}``.
+    """
+    try:
+        _refuse(os.stat(path).st_mode, path, what)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no {what} at {path}") from None
+    except PermissionError:
+        raise PermissionError(f"{path}: permission denied") from None
+    try:
+        info = os.fstat(fd)
+        _refuse(info.st_mode, path, what)
+        if info.st_size == 0 and not allow_empty:
+            raise ValueError(f"{path} is empty (0 bytes), not a {what}")
+        # Reads of a regular file never block; the flag only mattered for the open itself.
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _refuse(mode, path, what):
+    kind = file_kind(mode)
+    if kind is not None:
+        raise ValueError(f"{path} is {kind}, not a {what}")
 
 
 def atomic_write(path, write):

@@ -10,11 +10,12 @@ declares far more bytes than the file stores for it.
 
 from __future__ import annotations
 
-from pathlib import Path
+from contextlib import contextmanager
 
 import numpy as np
 
-from deepcat.core.memory import check_fits
+from deepcat.core.memory import array_bytes, check_fits
+from deepcat.data.files import open_regular_file
 from deepcat.formatting import byte_text
 
 MAX_EXPANSION = 100
@@ -26,18 +27,24 @@ EXPANSION_CHECKED_FROM = 64 * 2**20
 bomb, and tiny files with unwritten (fill-value) datasets stay readable."""
 
 
+@contextmanager
 def open_h5(path):
-    """``h5py.File(path, "r")``, or a ValueError naming the file (a folder, text, ...)."""
+    """``with open_h5(path) as handle``: an ``h5py.File`` reading ``path``, or a ValueError
+    naming the file (a folder, text, ...).
+
+    The file is opened by :func:`~deepcat.data.files.open_regular_file` and h5py reads that
+    open file, so a FIFO or a device is refused unopened and the file checked is the file
+    read.
+    """
     import h5py
 
-    path = Path(path)
-    if not path.is_file():
-        kind = "a folder" if path.is_dir() else "not a regular file"
-        raise ValueError(f"{path} is {kind}, not an HDF5 file")
-    try:
-        return h5py.File(path, "r")
-    except OSError as error:
-        raise ValueError(f"{path} is not a readable HDF5 file ({error})") from None
+    with open_regular_file(path, "HDF5 file") as raw:
+        try:
+            handle = h5py.File(raw, "r")
+        except OSError as error:
+            raise ValueError(f"{path} is not a readable HDF5 file ({error})") from None
+        with handle:
+            yield handle
 
 
 def stored_dataset(handle, path, key):
@@ -86,7 +93,7 @@ def read_dataset(dataset, path, key):
         When the array is at least :data:`EXPANSION_CHECKED_FROM` bytes and more than
         :data:`MAX_EXPANSION` times the bytes the file stores for it.
     """
-    n_bytes = int(np.prod(dataset.shape, dtype=np.float64)) * dataset.dtype.itemsize
+    n_bytes = array_bytes(dataset.shape, dataset.dtype)
     what = f"{path}: dataset {key!r} of shape {dataset.shape}"
     check_fits(n_bytes, what)
     stored = dataset.id.get_storage_size()

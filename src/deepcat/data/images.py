@@ -26,14 +26,13 @@ What is read, and what is refused (a :class:`ValueError` naming the file):
 
 from __future__ import annotations
 
-import os
-import stat
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from deepcat.core.memory import check_fits
+from deepcat.core.memory import check_array_fits
+from deepcat.data.files import open_regular_file
 
 WHITE = 255
 """Transparent pixels are laid over white: the usual page behind a cut-out picture."""
@@ -59,15 +58,6 @@ EIGHT_BIT_MODES = frozenset(
 
 ORIENTATION = 0x0112
 """The EXIF tag saying how the stored picture must be turned to stand upright."""
-
-FILE_KINDS = {
-    stat.S_ISDIR: "a folder",
-    stat.S_ISFIFO: "a named pipe (FIFO)",
-    stat.S_ISCHR: "a character device",
-    stat.S_ISBLK: "a block device",
-    stat.S_ISSOCK: "a socket",
-}
-"""What a path that is not a regular file is, in words."""
 
 
 def load_image(path, size, channels=3):
@@ -102,40 +92,10 @@ def load_image(path, size, channels=3):
     height, width = _check_size(size)
     if channels not in MODES:
         raise ValueError(f"channels must be 1 (grayscale) or 3 (RGB), got {channels!r}")
-    with open_regular_file(path) as handle:
+    with open_regular_file(path, "picture file") as handle:
         picture = _decode(Path(path), handle, (width, height))
     picture = picture.convert(MODES[channels])
     return np.asarray(picture, dtype=np.uint8).reshape(height, width, channels)
-
-
-def open_regular_file(path):
-    """Open ``path`` for reading in binary, refusing anything but a non-empty regular file.
-
-    The kind is read from the opened descriptor (``O_NONBLOCK``, so a named pipe with no
-    writer does not block), not from a separate look-up that a swap could outrun.
-
-    Raises
-    ------
-    FileNotFoundError, PermissionError
-        Naming the path.
-    ValueError
-        For a folder, a named pipe, a device, a socket or an empty file.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such file") from None
-    except PermissionError:
-        raise PermissionError(f"{path}: permission denied") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        kind = next((words for test, words in FILE_KINDS.items() if test(info.st_mode)), None)
-        raise ValueError(f"{path}: is {kind or 'not a regular file'}, not a picture file")
-    if info.st_size == 0:
-        os.close(fd)
-        raise ValueError(f"{path}: is empty (0 bytes), not a picture")
-    return os.fdopen(fd, "rb")
 
 
 def _decode(path, handle, target):
@@ -155,7 +115,9 @@ def _decode(path, handle, target):
         columns, rows = image.size
         if columns * rows > MAX_PIXELS:
             raise ValueError(_too_large(path, image.size))
-        check_fits(columns * rows * DECODE_BYTES_PER_PIXEL, f"decoding {path} ({columns}x{rows})")
+        check_array_fits(
+            (rows, columns, DECODE_BYTES_PER_PIXEL), np.uint8, f"decoding {path} ({columns}x{rows})"
+        )
         try:
             orientation = _orientation(image)
             # The picture is resized before it is turned upright (turning a small picture is

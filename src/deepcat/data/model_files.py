@@ -35,9 +35,9 @@ from deepcat.core.validation import (
     check_parameters,
     parameter_shapes,
 )
-from deepcat.data.files import atomic_write
+from deepcat.data.files import atomic_write, open_regular_file
 from deepcat.data.model_header import FORMAT, MAX_HEADER_CHARACTERS, VERSION, parse_header
-from deepcat.data.npz_archive import NPY_SUFFIX, ArchiveError, NpzArchive, open_regular_file
+from deepcat.data.npz_archive import NPY_SUFFIX, ArchiveError, NpzArchive
 
 METADATA_KEY = "__deepcat__"
 _TEXT_KINDS = {"U": 4, "S": 1}

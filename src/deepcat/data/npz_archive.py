@@ -17,15 +17,14 @@ FIFO, a folder, ``/dev/zero``). :class:`NpzArchive` therefore
 
 from __future__ import annotations
 
-import math
-import os
-import stat
 import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+
+from deepcat.core.memory import array_bytes
 
 NPY_SUFFIX = ".npy"
 MAX_NPY_HEADER = 10_000
@@ -34,13 +33,6 @@ CHUNK = 1 << 24
 """Bytes decompressed at a time: 16 MiB."""
 COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 """What ``numpy.savez`` and ``savez_compressed`` write; others decompress without a bound."""
-_NOT_REGULAR = {
-    stat.S_ISDIR: "a folder",
-    stat.S_ISFIFO: "a named pipe (FIFO)",
-    stat.S_ISCHR: "a character device",
-    stat.S_ISBLK: "a block device",
-    stat.S_ISSOCK: "a socket",
-}
 _NPY_HEADER_READERS = {
     (1, 0): np.lib.format.read_array_header_1_0,
     (2, 0): np.lib.format.read_array_header_2_0,
@@ -66,46 +58,7 @@ class Member:
     @property
     def nbytes(self) -> int:
         """The bytes of its data: the product of the shape times the item size."""
-        return math.prod(self.shape) * self.dtype.itemsize
-
-
-def open_regular_file(path, what):
-    """Open ``path`` for binary reading when it is a regular file (or a link to one).
-
-    Parameters
-    ----------
-    path : Path
-    what : str
-        What the file should be, for the messages (``"model file"``).
-
-    Raises
-    ------
-    FileNotFoundError
-        If nothing is at ``path``.
-    ValueError
-        If ``path`` is a folder, a FIFO, a device or a socket, which are never opened: a FIFO
-        would block and a device such as ``/dev/zero`` never ends.
-    """
-    try:
-        _refuse_irregular(os.stat(path).st_mode, path, what)
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no {what} at {path}") from None
-    try:
-        # The path may have been replaced between stat and open; the descriptor cannot be.
-        _refuse_irregular(os.fstat(fd).st_mode, path, what)
-    except BaseException:
-        os.close(fd)
-        raise
-    return os.fdopen(fd, "rb")
-
-
-def _refuse_irregular(mode, path, what):
-    for test, kind in _NOT_REGULAR.items():
-        if test(mode):
-            raise ValueError(f"{path} is {kind}, not a {what}")
-    if not stat.S_ISREG(mode):
-        raise ValueError(f"{path} is not a regular file, not a {what}")
+        return array_bytes(self.shape, self.dtype)
 
 
 class NpzArchive:
@@ -113,7 +66,7 @@ class NpzArchive:
 
     Parameters
     ----------
-    handle : binary file open for reading (from :func:`open_regular_file`)
+    handle : binary file open for reading (from :func:`deepcat.data.files.open_regular_file`)
 
     Raises
     ------

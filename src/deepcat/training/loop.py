@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from deepcat.core.memory import check_fits
 from deepcat.core.schedules import get_schedule
 from deepcat.signals import DeferredSignals
 from deepcat.training.methods import choose_method
-from deepcat.training.passes import Passes
+from deepcat.training.passes import Passes, bytes_needed
 from deepcat.training.records import check_record_count
 
 
@@ -154,6 +155,11 @@ def train(network, X, Y, config, validation=None, callback=None):
     batch_size = min(config.batch_size or m, m)
     check_record_count(config, math.ceil(m / batch_size))
     method = choose_method(network, X, config)
+    check_fits(
+        bytes_needed(network, X, config, method, batch_size),
+        f"training the network layer_dims = {list(network.layer_dims)} on batches of "
+        f"{batch_size} examples (m = {m}; activations, gradients and optimizer state)",
+    )
     passes = Passes(network, X, config, method, batch_size)
     before_fit = passes.values_before_fit()
     with DeferredSignals() as signals:
@@ -291,9 +297,7 @@ class _DivergenceWatch:
         )
 
     def _diverged(self, iteration, what):
-        where = f"iteration {iteration}"
-        if self.per_epoch > 1:
-            where += f" of epoch {iteration // self.per_epoch + 1}"
+        where = position_text(iteration, self.per_epoch)
         # The first sentence says what happened (deepcat tune shows it alone, in its table).
         raise DivergenceError(
             f"training diverged at {where}: {what}. "

@@ -24,6 +24,7 @@ import numpy as np
 
 from deepcat.core.activations import get_activation, get_backward
 from deepcat.core.losses import add_l2_gradient, get_loss, l2_regularization_cost
+from deepcat.core.memory import array_bytes
 from deepcat.core.propagation import (
     bias_gradient,
     dropout_backward,
@@ -205,6 +206,75 @@ class Passes:
     def release(self):
         """Drop the buffers; ``network.parameters`` holds the trained values already."""
         self.layouts.clear()
+
+
+def bytes_needed(network, X, config, method, batch_size):
+    """The bytes a :class:`Passes` for these arguments allocates, counted before it does.
+
+    Every array ``Passes`` and its parts make once: the copy of the parameters kept in case
+    of divergence, the gradients ``dW[l], db[l]`` of the trainable layers, their L2 scratch,
+    the optimizer's state (``arrays_per_parameter`` per trainable array), the batch reader's
+    buffers (or the frozen layers' outputs ``(m, n_k)``), the Gram path's ``G`` ``(m, m)``,
+    ``P, C, dC`` and scratch ``(n_1, m)``, ``W[1]_init`` and the pieces it converts at a time,
+    and ``Z[l], A[l], dA[l]``
+    ``(n_l, count)`` for the full batch size and, when ``batch_size`` does not divide ``m``,
+    for the last, smaller batch. The temporaries inside sigmoid or tanh formulas are not
+    counted: this is a floor, exact for ReLU networks.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+    config : deepcat.training.settings.TrainingConfig
+    method : "plain" or "gram"
+    batch_size : int, at most m
+
+    Returns
+    -------
+    int
+    """
+    L, dims, dtype = network.L, network.layer_dims, network.dtype
+    n_x, m = X.shape
+    keep_prob = config.keep_prob or [1.0] * (L - 1)
+    lowest = network.frozen + 1
+    first = 1 + _constant_layers(min(network.frozen, L - 1), keep_prob)
+    gram = method == "gram"
+    shapes = {f"W{l}": (dims[l], dims[l - 1]) for l in range(1, L + 1)}
+    shapes.update({f"b{l}": (dims[l], 1) for l in range(1, L + 1)})
+    before_fit = [shape for key, shape in shapes.items() if not (gram and key == "W1")]
+    trainable = [
+        shapes[f"{p}{l}"]
+        for l in range(lowest, L + 1)
+        for p in "Wb"
+        if not (gram and l == 1 and p == "W")
+    ]
+    arrays = before_fit + trainable  # the copy before the fit, and the gradients
+    if config.lambd:  # room for (lambd / m) W[l], one per trainable weight
+        arrays += [shapes[f"W{l}"] for l in range(max(lowest, 2 if gram else 1), L + 1)]
+    n_1 = dims[1]
+    if gram:
+        trainable = trainable + [(n_1, m)]  # C, stepped by the optimizer in place of W1
+        arrays += [(m, m), (n_1, n_x)] + [(n_1, m)] * 4  # G, W_init; P, C, dC, C's scratch
+    per_parameter = getattr(config.optimizer, "arrays_per_parameter", 3)
+    arrays += trainable * per_parameter
+    if not gram:
+        n_in = n_x if first == 1 else dims[first - 1]
+        arrays.append((n_in, batch_size))
+        if first > 1:
+            arrays.append((m, n_in))
+        elif config.input_scale is not None and batch_size >= m:
+            arrays.append((n_x, m))
+    counts = {batch_size, m - (m // batch_size) * batch_size} - {0}
+    for count in counts:
+        arrays += [(dims[l], count) for l in range(first, L + 1)] * 2
+        arrays += [(dims[l], count) for l in range(lowest, L + 1)]
+    if gram:  # the pieces of X, and of W[1]_init, that building G and P converts at a time
+        rows = max(1, min(n_x, CHUNK_BYTES // array_bytes((m,), dtype)))
+        arrays += [(rows, m)] * 2 + [(n_1, rows), (n_1, m)]
+    total = sum(array_bytes(shape, dtype) for shape in arrays)
+    if not gram and first == 1 and config.input_scale is not None:
+        total += array_bytes((n_x, batch_size), X.dtype)  # the gathered integer pixels
+    return total
 
 
 def _constant_layers(frozen, keep_prob):
