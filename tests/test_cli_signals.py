@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import assert_user_error, deepcat
+from cli_runner import Running, assert_user_error, deepcat
 from deepcat.sklearn.model_selection import read_csv
 
 LONG_TUNE = ("tune", "--dataset", "digits", "--hidden", "64", "--epochs", "2000", "--cv", "3",
@@ -46,18 +46,22 @@ def _running(pid):
     return state != "Z"
 
 
-def _start(args, cwd, **options):
-    return subprocess.Popen(
-        [sys.executable, "-m", "deepcat", *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options,
-    )  # fmt: skip
+def _workers(pid):
+    """The worker processes below ``pid``: its descendants, less joblib's resource tracker."""
+
+    def command_line(child):
+        try:
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    return [child for child in _descendants(pid) if b"resource_tracker" not in command_line(child)]
 
 
-def _wait_for(condition, what):
-    deadline = time.monotonic() + 120
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert condition(), what
+def _searching(run, n_jobs=2):
+    """Whether tune printed its plan (the search begins right after) and its workers exist."""
+    plan = any(line.startswith("grid: ") for line in run.stdout_lines)
+    return plan and len(_workers(run.pid)) >= n_jobs
 
 
 def _assert_all_ended(pids):
@@ -70,16 +74,12 @@ def _assert_all_ended(pids):
 
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_during_train_clean_up_like_ctrl_c(tmp_path, signum, status):
-    process = _start(
-        ["train", "--dataset", "digits", "--epochs", "100000", "--out", "run"], tmp_path
-    )
-    try:
-        _wait_for(lambda: list(tmp_path.glob(".run.*.partial")), "training did not start")
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == status
+    with Running("train", "--dataset", "digits", "--epochs", "100000", "--out", "run",
+                 cwd=tmp_path) as run:  # fmt: skip
+        run.wait_for(lambda: list(tmp_path.glob(".run.*.partial")), "training did not start")
+        run.send_signal(signum)
+        returncode, _, stderr = run.finish()
+    assert returncode == status
     assert stderr.strip() == (
         f"interrupted by {signal.Signals(signum).name}: training stopped and nothing was "
         "written to run"
@@ -88,16 +88,12 @@ def test_sigterm_and_sighup_during_train_clean_up_like_ctrl_c(tmp_path, signum, 
 
 
 def test_sigterm_during_tune_stops_its_workers(tmp_path):
-    process = _start(LONG_TUNE, tmp_path)
-    try:
-        _wait_for(lambda: len(_descendants(process.pid)) >= 2, "the workers did not start")
-        process.stdout.readline()  # the search has begun once the plan is printed
-        workers = _descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 143
+    with Running(*LONG_TUNE, cwd=tmp_path) as run:
+        run.wait_for(lambda: _searching(run), "the search did not start its 2 workers")
+        workers = _workers(run.pid)
+        run.send_signal(signal.SIGTERM)
+        returncode, _, stderr = run.finish()
+    assert returncode == 143
     assert stderr.strip() == "interrupted by SIGTERM: nothing was written to t.csv"
     _assert_all_ended(workers)
     assert list(tmp_path.iterdir()) == []
@@ -106,20 +102,17 @@ def test_sigterm_during_tune_stops_its_workers(tmp_path):
 def test_ctrl_c_while_the_workers_start_prints_no_worker_traceback(tmp_path):
     # As a terminal does: the command leads its own process group and Ctrl-C reaches all of
     # it, the workers included, the moment they exist.
-    process = _start(
-        LONG_TUNE,
-        tmp_path,
+    with Running(
+        *LONG_TUNE,
+        cwd=tmp_path,
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
-        _wait_for(lambda: len(_descendants(process.pid)) >= 2, "the workers did not start")
-        workers = _descendants(process.pid)
-        os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130
+    ) as run:
+        run.wait_for(lambda: _searching(run), "the search did not start its 2 workers")
+        workers = _workers(run.pid)
+        os.killpg(run.pid, signal.SIGINT)
+        returncode, _, stderr = run.finish()
+    assert returncode == 130
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.strip() == "interrupted: nothing was written to t.csv"
     _assert_all_ended(workers)
