@@ -173,6 +173,12 @@ def test_a_tune_table_on_a_full_disk_is_printed_then_refused(tmp_path):
     ("make", "args", "status", "fragment"),
     [
         (lambda p: p.write_text("name,age\n"), ["--force"], 2, "t.csv is not a table written by"),
+        (  # every column name of a table, but not in the order a table has them
+            lambda p: p.write_text("rank,fold_1,mean_accuracy,std_accuracy,error\n"),
+            ["--force"],
+            2,
+            "t.csv is not a table written by",
+        ),  # fmt: skip
         (lambda p: os.mkfifo(p), ["--force"], 2, "t.csv is not a table written by deepcat"),
         (lambda p: p.symlink_to("elsewhere.csv"), [], 2, "t.csv is a symbolic link"),
     ],
@@ -191,6 +197,17 @@ def test_tune_force_replaces_its_own_table(tmp_path):
     again = deepcat(*SMALL_TUNE[:-1], "0,1", "--out", "t.csv", "--force", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert sorted(row["lambd"] for row in read_csv(tmp_path / "t.csv")) == [0.0, 1.0]
+
+
+def test_tune_never_takes_a_folder_named_like_a_run_moved_aside(tmp_path):
+    """Only ``train`` moves runs aside; a folder ``t.csv.replaced-<time>`` is never a table."""
+    aside = tmp_path / "t.csv.replaced-20260101-120000"
+    aside.mkdir()
+    (aside / ".deepcat-run").write_text('{"deepcat": "0.1"}\n')
+    result = deepcat(*SMALL_TUNE, "--out", "t.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (aside / ".deepcat-run").is_file() and (tmp_path / "t.csv").is_file()
 
 
 def test_a_tune_destination_that_cannot_be_written_is_refused_before_the_search(tmp_path):
