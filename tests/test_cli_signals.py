@@ -2,17 +2,20 @@
 cross-validation workers end with their parent, a tune table that cannot be written is still
 printed, and a MemoryError is one line. Real subprocesses, real signals."""
 
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from cli_runner import Running, assert_user_error, deepcat
+from deepcat.signals import QuietWhenInterrupted
 from deepcat.sklearn.model_selection import read_csv
 
 LONG_TUNE = ("tune", "--dataset", "digits", "--hidden", "64", "--epochs", "2000", "--cv", "3",
@@ -242,3 +245,39 @@ def test_a_network_too_large_for_any_machine_is_refused_before_drawing(tmp_path)
     )  # fmt: skip
     assert_user_error(result, 1, "W1 of shape (1000000000, 30)", "GB of memory", "Nothing was")
     assert not (tmp_path / "run").exists()
+
+
+# -- joblib's threads, stopped mid-search ----------------------------------------------------
+
+
+def _crash_a_thread(target, *args):
+    thread = threading.Thread(target=target, args=args)
+    thread.start()
+    thread.join()
+    return thread
+
+
+def _fail():
+    raise KeyError(2)  # as loky's executor manager thread does when stopped mid-work
+
+
+def test_joblibs_threads_are_quiet_only_once_an_interruption_is_under_way():
+    """Real threads that really end in exceptions: a thread of the quiet modules is reported
+    before the interruption and not after; any other thread always is."""
+    reported = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: reported.append(args.thread)
+    try:
+        with pytest.raises(KeyboardInterrupt), QuietWhenInterrupted((__name__,)) as quiet:
+            before = _crash_a_thread(_fail)
+            quiet.interrupted = True
+            _crash_a_thread(_fail)
+            other = _crash_a_thread(json.loads, "not json")
+            raise KeyboardInterrupt
+        _crash_a_thread(_fail)  # after the interruption too, until the process ends
+        assert reported == [before, other]
+    finally:
+        threading.excepthook = previous
+    with QuietWhenInterrupted((__name__,)):
+        pass
+    assert threading.excepthook is previous  # a search that was not stopped puts it back

@@ -108,13 +108,17 @@ class QuietWhenInterrupted:
         return self
 
     def _hook(self, args):
-        if self.interrupted and self._is_theirs(args.thread):
+        if self.interrupted and self._is_theirs(args):
             return
         self._previous(args)
 
-    def _is_theirs(self, thread):
-        target = getattr(thread, "_target", None)
-        names = (type(thread).__module__, getattr(target, "__module__", None))
+    def _is_theirs(self, args):
+        """Whether the thread is of a class of ``modules``, or failed in their code."""
+        names = [type(args.thread).__module__]
+        trace = args.exc_traceback
+        while trace is not None:
+            names.append(trace.tb_frame.f_globals.get("__name__"))
+            trace = trace.tb_next
         return any(isinstance(name, str) and name.startswith(self.modules) for name in names)
 
     def __exit__(self, kind, error, traceback):
