@@ -2,17 +2,20 @@
 cross-validation workers end with their parent, a tune table that cannot be written is still
 printed, and a MemoryError is one line. Real subprocesses, real signals."""
 
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from cli_runner import assert_user_error, deepcat
+from cli_runner import Running, assert_user_error, deepcat
+from deepcat.signals import QuietWhenInterrupted
 from deepcat.sklearn.model_selection import read_csv
 
 LONG_TUNE = ("tune", "--dataset", "digits", "--hidden", "64", "--epochs", "2000", "--cv", "3",
@@ -46,18 +49,22 @@ def _running(pid):
     return state != "Z"
 
 
-def _start(args, cwd, **options):
-    return subprocess.Popen(
-        [sys.executable, "-m", "deepcat", *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options,
-    )  # fmt: skip
+def _workers(pid):
+    """The worker processes below ``pid``: its descendants, less joblib's resource tracker."""
+
+    def command_line(child):
+        try:
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    return [child for child in _descendants(pid) if b"resource_tracker" not in command_line(child)]
 
 
-def _wait_for(condition, what):
-    deadline = time.monotonic() + 120
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert condition(), what
+def _searching(run, n_jobs=2):
+    """Whether tune printed its plan (the search begins right after) and its workers exist."""
+    plan = any(line.startswith("grid: ") for line in run.stdout_lines)
+    return plan and len(_workers(run.pid)) >= n_jobs
 
 
 def _assert_all_ended(pids):
@@ -70,16 +77,12 @@ def _assert_all_ended(pids):
 
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_during_train_clean_up_like_ctrl_c(tmp_path, signum, status):
-    process = _start(
-        ["train", "--dataset", "digits", "--epochs", "100000", "--out", "run"], tmp_path
-    )
-    try:
-        _wait_for(lambda: list(tmp_path.glob(".run.*.partial")), "training did not start")
-        process.send_signal(signum)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == status
+    with Running("train", "--dataset", "digits", "--epochs", "100000", "--out", "run",
+                 cwd=tmp_path) as run:  # fmt: skip
+        run.wait_for(lambda: list(tmp_path.glob(".run.*.partial")), "training did not start")
+        run.send_signal(signum)
+        returncode, _, stderr = run.finish()
+    assert returncode == status
     assert stderr.strip() == (
         f"interrupted by {signal.Signals(signum).name}: training stopped and nothing was "
         "written to run"
@@ -88,16 +91,12 @@ def test_sigterm_and_sighup_during_train_clean_up_like_ctrl_c(tmp_path, signum, 
 
 
 def test_sigterm_during_tune_stops_its_workers(tmp_path):
-    process = _start(LONG_TUNE, tmp_path)
-    try:
-        _wait_for(lambda: len(_descendants(process.pid)) >= 2, "the workers did not start")
-        process.stdout.readline()  # the search has begun once the plan is printed
-        workers = _descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 143
+    with Running(*LONG_TUNE, cwd=tmp_path) as run:
+        run.wait_for(lambda: _searching(run), "the search did not start its 2 workers")
+        workers = _workers(run.pid)
+        run.send_signal(signal.SIGTERM)
+        returncode, _, stderr = run.finish()
+    assert returncode == 143
     assert stderr.strip() == "interrupted by SIGTERM: nothing was written to t.csv"
     _assert_all_ended(workers)
     assert list(tmp_path.iterdir()) == []
@@ -106,20 +105,17 @@ def test_sigterm_during_tune_stops_its_workers(tmp_path):
 def test_ctrl_c_while_the_workers_start_prints_no_worker_traceback(tmp_path):
     # As a terminal does: the command leads its own process group and Ctrl-C reaches all of
     # it, the workers included, the moment they exist.
-    process = _start(
-        LONG_TUNE,
-        tmp_path,
+    with Running(
+        *LONG_TUNE,
+        cwd=tmp_path,
         start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
-        _wait_for(lambda: len(_descendants(process.pid)) >= 2, "the workers did not start")
-        workers = _descendants(process.pid)
-        os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130
+    ) as run:
+        run.wait_for(lambda: _searching(run), "the search did not start its 2 workers")
+        workers = _workers(run.pid)
+        os.killpg(run.pid, signal.SIGINT)
+        returncode, _, stderr = run.finish()
+    assert returncode == 130
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.strip() == "interrupted: nothing was written to t.csv"
     _assert_all_ended(workers)
@@ -180,6 +176,12 @@ def test_a_tune_table_on_a_full_disk_is_printed_then_refused(tmp_path):
     ("make", "args", "status", "fragment"),
     [
         (lambda p: p.write_text("name,age\n"), ["--force"], 2, "t.csv is not a table written by"),
+        (  # every column name of a table, but not in the order a table has them
+            lambda p: p.write_text("rank,fold_1,mean_accuracy,std_accuracy,error\n"),
+            ["--force"],
+            2,
+            "t.csv is not a table written by",
+        ),  # fmt: skip
         (lambda p: os.mkfifo(p), ["--force"], 2, "t.csv is not a table written by deepcat"),
         (lambda p: p.symlink_to("elsewhere.csv"), [], 2, "t.csv is a symbolic link"),
     ],
@@ -198,6 +200,17 @@ def test_tune_force_replaces_its_own_table(tmp_path):
     again = deepcat(*SMALL_TUNE[:-1], "0,1", "--out", "t.csv", "--force", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert sorted(row["lambd"] for row in read_csv(tmp_path / "t.csv")) == [0.0, 1.0]
+
+
+def test_tune_never_takes_a_folder_named_like_a_run_moved_aside(tmp_path):
+    """Only ``train`` moves runs aside; a folder ``t.csv.replaced-<time>`` is never a table."""
+    aside = tmp_path / "t.csv.replaced-20260101-120000"
+    aside.mkdir()
+    (aside / ".deepcat-run").write_text('{"deepcat": "0.1"}\n')
+    result = deepcat(*SMALL_TUNE, "--out", "t.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (aside / ".deepcat-run").is_file() and (tmp_path / "t.csv").is_file()
 
 
 def test_a_tune_destination_that_cannot_be_written_is_refused_before_the_search(tmp_path):
@@ -232,3 +245,39 @@ def test_a_network_too_large_for_any_machine_is_refused_before_drawing(tmp_path)
     )  # fmt: skip
     assert_user_error(result, 1, "W1 of shape (1000000000, 30)", "GB of memory", "Nothing was")
     assert not (tmp_path / "run").exists()
+
+
+# -- joblib's threads, stopped mid-search ----------------------------------------------------
+
+
+def _crash_a_thread(target, *args):
+    thread = threading.Thread(target=target, args=args)
+    thread.start()
+    thread.join()
+    return thread
+
+
+def _fail():
+    raise KeyError(2)  # as loky's executor manager thread does when stopped mid-work
+
+
+def test_joblibs_threads_are_quiet_only_once_an_interruption_is_under_way():
+    """Real threads that really end in exceptions: a thread of the quiet modules is reported
+    before the interruption and not after; any other thread always is."""
+    reported = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: reported.append(args.thread)
+    try:
+        with pytest.raises(KeyboardInterrupt), QuietWhenInterrupted((__name__,)) as quiet:
+            before = _crash_a_thread(_fail)
+            quiet.interrupted = True
+            _crash_a_thread(_fail)
+            other = _crash_a_thread(json.loads, "not json")
+            raise KeyboardInterrupt
+        _crash_a_thread(_fail)  # after the interruption too, until the process ends
+        assert reported == [before, other]
+    finally:
+        threading.excepthook = previous
+    with QuietWhenInterrupted((__name__,)):
+        pass
+    assert threading.excepthook is previous  # a search that was not stopped puts it back

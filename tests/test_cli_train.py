@@ -2,15 +2,12 @@
 
 import json
 import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from cli_runner import assert_user_error, deepcat
+from cli_runner import Running, assert_user_error, deepcat
 from deepcat.cli.plots import mislabeled_grid_size
 from deepcat.data import DATA_ENV
 from deepcat.data.datasets import load_dataset
@@ -412,38 +409,17 @@ def test_a_diverging_run_writes_nothing(tmp_path):
 
 
 def test_ctrl_c_leaves_no_partial_files(tmp_path):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepcat",
-            "train",
-            "--dataset",
-            "digits",
-            "--epochs",
-            "100000",
-            "--out",
-            "run",
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # A shell's background job ignores SIGINT and its children inherit that; a user's
-        # terminal does not, so the command runs with the default action, as it would there.
+    # A shell's background job ignores SIGINT and its children inherit that; a user's terminal
+    # does not, so the command runs with the default action, as it would there.
+    with Running(
+        "train", "--dataset", "digits", "--epochs", "100000", "--out", "run", cwd=tmp_path,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    try:
+    ) as run:  # fmt: skip
         # the staging folder appears when training starts; interrupt then
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".run.*.partial")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert list(tmp_path.glob(".run.*.partial")), "training did not start"
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        process.kill()
-    assert process.returncode == 130
+        run.wait_for(lambda: list(tmp_path.glob(".run.*.partial")), "training did not start")
+        run.send_signal(signal.SIGINT)
+        returncode, _, stderr = run.finish()
+    assert returncode == 130
     assert "Traceback" not in stderr
     assert stderr.strip() == "interrupted: training stopped and nothing was written to run"
     assert list(tmp_path.iterdir()) == []

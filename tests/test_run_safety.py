@@ -4,18 +4,19 @@ and an --out that cannot be written refused in one line before any work."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from cli_runner import assert_user_error, deepcat
-from deepcat.cli.run_folder import MARKER
+from cli_runner import Running, assert_user_error, deepcat
+from deepcat.cli.run_folder import MARKER, StagedRunDir
 
 HELPERS = Path(__file__).parent / "helpers"
 QUICK = ("train", "--dataset", "breast-cancer", "--iterations", "5")
@@ -25,6 +26,19 @@ def _quick_run(folder, out="run", *extra):
     result = deepcat(*QUICK, "--out", out, *extra, cwd=folder)
     assert result.returncode == 0, result.stderr
     return result
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """A run of :data:`QUICK`, trained once for the module; tests copy it (:func:`_copy_run`)."""
+    folder = tmp_path_factory.mktemp("trained")
+    _quick_run(folder)
+    return folder / "run"
+
+
+def _copy_run(trained_run, folder, name="run"):
+    shutil.copytree(trained_run, folder / name, symlinks=True)
+    return folder / name
 
 
 def _iterations(run):
@@ -38,8 +52,8 @@ def _entries(folder):
 # -- what --force may replace ---------------------------------------------------------------
 
 
-def test_a_run_holds_the_marker_and_force_replaces_it(tmp_path):
-    _quick_run(tmp_path)
+def test_a_run_holds_the_marker_and_force_replaces_it(tmp_path, trained_run):
+    _copy_run(trained_run, tmp_path)
     marker = json.loads((tmp_path / "run" / MARKER).read_text())
     assert set(marker) == {"deepcat", "written"}
     result = deepcat(*QUICK[:-1], "7", "--out", "run", "--force", cwd=tmp_path)
@@ -65,21 +79,49 @@ def test_force_refuses_a_folder_of_the_users_files(tmp_path):
     assert _entries(tmp_path) == ["documents"]
 
 
-def test_force_refuses_a_run_the_user_added_a_file_to(tmp_path):
-    _quick_run(tmp_path)
+def test_force_refuses_a_run_the_user_added_a_file_to(tmp_path, trained_run):
+    _copy_run(trained_run, tmp_path)
     (tmp_path / "run" / "notes.txt").write_text("why this run matters")
     result = deepcat(*QUICK, "--out", "run", "--force", cwd=tmp_path)
     assert_user_error(result, 2, "run holds files deepcat did not write (notes.txt)")
     assert (tmp_path / "run" / "notes.txt").exists() and (tmp_path / "run" / "model.npz").exists()
 
 
-def test_force_refuses_run_file_names_that_deepcat_did_not_write(tmp_path):
+def _zip_naming_the_header(path):
+    """A zip that lists ``__deepcat__.npy``, as a model does, but holds no deepcat header."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("__deepcat__.npy", b"not a header")
+
+
+@pytest.mark.parametrize(
+    ("metrics", "make_model"),
+    [
+        ('{"my": "numbers"}', lambda p: p.write_bytes(b"my own model")),
+        ('{"layer_dims": [2, 1], "notes": "mine"}', _zip_naming_the_header),
+    ],
+)
+def test_force_refuses_run_file_names_that_deepcat_did_not_write(tmp_path, metrics, make_model):
     (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "metrics.json").write_text('{"my": "numbers"}')
-    (tmp_path / "run" / "model.npz").write_bytes(b"my own model")
+    (tmp_path / "run" / "metrics.json").write_text(metrics)
+    make_model(tmp_path / "run" / "model.npz")
+    model = (tmp_path / "run" / "model.npz").read_bytes()
     result = deepcat(*QUICK, "--out", "run", "--force", cwd=tmp_path)
     assert_user_error(result, 2, "run holds no model or metrics written by deepcat")
-    assert (tmp_path / "run" / "model.npz").read_bytes() == b"my own model"
+    assert (tmp_path / "run" / "model.npz").read_bytes() == model
+    assert (tmp_path / "run" / "metrics.json").read_text() == metrics
+
+
+@pytest.mark.parametrize("kept", ["model.npz", "metrics.json"])
+def test_force_replaces_a_run_written_before_the_marker_by_its_model_or_metrics(
+    tmp_path, trained_run, kept
+):
+    run = _copy_run(trained_run, tmp_path)
+    for name in (MARKER, "model.npz", "metrics.json"):
+        if name != kept:
+            (run / name).unlink()
+    result = deepcat(*QUICK[:-1], "7", "--out", "run", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert _iterations(run) == 7
 
 
 def test_force_replaces_a_run_of_several_rates_written_before_the_marker(tmp_path):
@@ -120,8 +162,8 @@ def test_the_picture_folder_being_trained_on_is_refused(tmp_path, out, fragments
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
 
 
-def test_the_current_folder_and_symbolic_links_are_not_replaced(tmp_path):
-    _quick_run(tmp_path)
+def test_the_current_folder_and_symbolic_links_are_not_replaced(tmp_path, trained_run):
+    _copy_run(trained_run, tmp_path)
     inside = deepcat(*QUICK, "--out", ".", "--force", cwd=tmp_path / "run")
     assert_user_error(inside, 2, ". holds the current folder")
     (tmp_path / "link").symlink_to("run")
@@ -193,40 +235,31 @@ def test_a_failed_run_removes_the_folders_it_made_for_its_out(tmp_path):
 
 def _start_long_run(folder, out="run"):
     """A training run that goes on until it is stopped, once its staging folder exists."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "deepcat", "train", "--dataset", "digits", "--epochs", "100000",
-         "--out", out],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not list(folder.glob(f".{out}.*.partial")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(folder.glob(f".{out}.*.partial")), "training did not start"
-    return process
+    run = Running("train", "--dataset", "digits", "--epochs", "100000", "--out", out, cwd=folder)
+    run.wait_for(lambda: list(folder.glob(f".{out}.*.partial")), "training did not start")
+    return run
 
 
 def test_a_second_run_into_the_same_out_is_refused_at_once(tmp_path):
-    first = _start_long_run(tmp_path)
-    try:
+    with _start_long_run(tmp_path) as first:
         second = deepcat(*QUICK, "--out", "run", cwd=tmp_path)
-        assert first.poll() is None
-    finally:
+        assert first.process.poll() is None
         first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
+        returncode, _, _ = first.finish()
     assert_user_error(
         second,
         1,
         f"run is in use by another deepcat train (process {first.pid}, started ",
         "wait for it to finish, or choose another --out",
     )
-    assert first.returncode == 143
+    assert returncode == 143
     assert _entries(tmp_path) == []
 
 
 def test_the_next_run_takes_over_the_lock_and_removes_what_a_killed_run_left(tmp_path):
-    first = _start_long_run(tmp_path)
-    first.kill()
-    first.communicate(timeout=60)
+    with _start_long_run(tmp_path) as first:
+        first.send_signal(signal.SIGKILL)
+        first.finish()
     (staging,) = tmp_path.glob(".run.*.partial")
     assert _entries(tmp_path) == sorted([".run.lock", staging.name])
     host = staging.name.split("@")[1].split(".")[0]
@@ -236,7 +269,8 @@ def test_the_next_run_takes_over_the_lock_and_removes_what_a_killed_run_left(tmp
     live = tmp_path / f".other.{os.getpid()}@{host}.y2.partial"
     live.mkdir()
     result = _quick_run(tmp_path)
-    notes = result.stdout.splitlines()[:2]
+    notes = result.stderr.splitlines()  # notes go to stderr, with every other note
+    assert len(notes) == 2, result.stderr
     assert notes[0].startswith(
         f"took over the lock of run left by a deepcat train that no longer runs (process "
         f"{first.pid}, started "
@@ -255,30 +289,66 @@ def _commit_and_die(run_dir, how):
     assert helper.returncode == -signal.SIGKILL, helper.stderr
 
 
-def test_a_force_killed_between_its_renames_is_undone_by_the_next_run(tmp_path):
-    _quick_run(tmp_path)
-    earlier = (tmp_path / "run" / "model.npz").read_bytes()
+def test_a_force_killed_between_its_renames_is_undone_by_the_next_run(tmp_path, trained_run):
+    earlier = (_copy_run(trained_run, tmp_path) / "model.npz").read_bytes()
     _commit_and_die(tmp_path / "run", "rename")
     (kept,) = tmp_path.glob("run.replaced-*")
     assert not (tmp_path / "run").exists()  # the crash this recovery is for
     assert (kept / "model.npz").read_bytes() == earlier
 
     again = deepcat(*QUICK, "--out", "run", cwd=tmp_path)
+    lines = again.stderr.splitlines()
     assert (
-        f"restored run from {kept.name}, where a deepcat train --force that was killed while "
-        "replacing it had left it"
-    ) in again.stdout.splitlines()
-    assert_user_error(again, 2, "run already holds files from an earlier run")
+        f"restored run from {kept.name}, where deepcat had moved it to replace it with a new "
+        "run and was killed before it could"
+    ) in lines[:-2]  # the notes, before the two lines of the usage error
+    assert again.returncode == 2 and "run already holds files from an earlier run" in lines[-2]
     assert (tmp_path / "run" / "model.npz").read_bytes() == earlier
     assert _entries(tmp_path) == ["run"]  # the killed commit's staging folder was removed too
 
 
-def test_a_force_killed_after_its_exchange_left_only_the_old_run_to_remove(tmp_path):
-    _quick_run(tmp_path)
+def test_a_force_killed_after_its_exchange_left_only_the_old_run_to_remove(tmp_path, trained_run):
+    _copy_run(trained_run, tmp_path)
     _commit_and_die(tmp_path / "run", "exchange")
     assert (tmp_path / "run" / "model.npz").read_bytes() == b"new"
     (leftover,) = tmp_path.glob(".run.*.partial")
     assert (leftover / MARKER).exists()  # the earlier run, exchanged out of the way
     again = _quick_run(tmp_path, "other")
-    assert f"in this folder: {leftover.name}" in again.stdout
+    assert f"in this folder: {leftover.name}" in again.stderr
     assert _entries(tmp_path) == ["other", "run"]
+
+
+def test_only_a_run_moved_aside_by_deepcat_is_restored(tmp_path, trained_run):
+    """Names that merely begin like ``RUN_DIR.replaced-<time>`` are the user's: a notes file, a
+    folder that is no run, a link to a run. None is renamed to RUN_DIR, or named as a run."""
+    notes = tmp_path / "model.replaced-by-v2.txt"
+    notes.write_text("why v2 replaced the model")
+    (tmp_path / "model.replaced-20260101-120000").mkdir()
+    (tmp_path / "model.replaced-20260101-120000" / "photo.jpg").write_bytes(b"a photo")
+    _copy_run(trained_run, tmp_path, "elsewhere")
+    (tmp_path / "model.replaced-20260101-120001").symlink_to("elsewhere")
+    before = _entries(tmp_path)
+    result = _quick_run(tmp_path, "model")
+    assert result.stderr == ""  # nothing restored, nothing to tell
+    assert notes.read_text() == "why v2 replaced the model"
+    assert _entries(tmp_path) == sorted([*before, "model"])
+    assert (tmp_path / "model" / MARKER).is_file()
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_ctrl_c_during_a_commit_acts_after_the_run_is_in_place(tmp_path, trained_run, exchange):
+    """A real SIGINT sent between the commit's renames: the commit finishes (the earlier run
+    removed, nothing left aside), the code after it runs, and Ctrl-C acts when the block ends."""
+    _copy_run(trained_run, tmp_path)
+    after_commit = []
+    with pytest.raises(KeyboardInterrupt):
+        with StagedRunDir(tmp_path / "run") as staged:
+            (staged.staging / "model.npz").write_bytes(b"new")
+            staged.commit(
+                _exchange=exchange, _after_first_rename=lambda: os.kill(os.getpid(), signal.SIGINT)
+            )
+            after_commit.append(staged.committed)
+    assert after_commit == [True]
+    assert (tmp_path / "run" / "model.npz").read_bytes() == b"new"
+    assert _entries(tmp_path) == ["run"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

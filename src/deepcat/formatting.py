@@ -73,3 +73,10 @@ def byte_text(n_bytes):
         if size < 1000 or unit == "TB":
             return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
+
+
+def listed(names, limit=5):
+    """``a, b, c and 4 more``: at most ``limit`` names, for a message of one line."""
+    names = list(names)
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")

@@ -19,10 +19,14 @@ from __future__ import annotations
 import signal
 import threading
 
-DEFERRED = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+STOPPING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
-"""The signals a user stops deepcat with."""
+"""The signals besides Ctrl-C that stop deepcat, and that the command line handles like it
+(:func:`deepcat.cli.errors.stop_on_signals`)."""
+
+DEFERRED = (signal.SIGINT, *STOPPING_SIGNALS)
+"""The signals a user stops deepcat with: Ctrl-C and :data:`STOPPING_SIGNALS`."""
 
 
 class DeferredSignals:
@@ -78,4 +82,48 @@ class DeferredSignals:
             self.deliver()
         finally:
             self.handlers = {}
+        return False
+
+
+class QuietWhenInterrupted:
+    """While :attr:`interrupted` is set (by the block's owner, or by the block ending in Ctrl-C or
+    SIGTERM), an exception that ends a thread of the ``modules`` packages is not printed.
+
+    joblib's process pool runs threads of its own in this process; stopped while it works, one
+    of them can end with a ``KeyError`` whose traceback would follow deepcat's one line. Other
+    threads, and those threads while no interruption is under way, are reported by the hook
+    that was installed before (``threading.excepthook``). After an interruption the hook stays
+    until the process ends, since those threads may end at any moment before it does; after a
+    block that ends otherwise, the earlier hook is put back.
+    """
+
+    def __init__(self, modules):
+        self.modules = tuple(modules)
+        self.interrupted = False
+        self._previous = None
+
+    def __enter__(self):
+        self._previous = threading.excepthook
+        threading.excepthook = self._hook
+        return self
+
+    def _hook(self, args):
+        if self.interrupted and self._is_theirs(args):
+            return
+        self._previous(args)
+
+    def _is_theirs(self, args):
+        """Whether the thread is of a class of ``modules``, or failed in their code."""
+        names = [type(args.thread).__module__]
+        trace = args.exc_traceback
+        while trace is not None:
+            names.append(trace.tb_frame.f_globals.get("__name__"))
+            trace = trace.tb_next
+        return any(isinstance(name, str) and name.startswith(self.modules) for name in names)
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            self.interrupted = True
+        if not self.interrupted and threading.excepthook == self._hook:
+            threading.excepthook = self._previous
         return False

@@ -22,7 +22,7 @@ def die():
 def main(run_dir, how):
     with Claim(run_dir, "train"), StagedRunDir(run_dir) as staged:
         (staged.staging / "model.npz").write_bytes(b"new")
-        staged.commit(exchange=how == "exchange", after_first_rename=die)
+        staged.commit(_exchange=how == "exchange", _after_first_rename=die)
 
 
 if __name__ == "__main__":

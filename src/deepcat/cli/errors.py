@@ -18,16 +18,12 @@ import click
 
 from deepcat.data.datasets import LOADER_OPTIONS
 from deepcat.formatting import option_flag
+from deepcat.signals import STOPPING_SIGNALS
 from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import FIT
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
-
-STOPPING_SIGNALS = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-"""Signals that stop a command the way Ctrl-C does."""
 
 _OPTION_NAMES = re.compile(
     r"\b({})\b".format(

@@ -9,8 +9,8 @@ killed process is taken over, and the command says so.
 Holding the lock, the command also tidies the folder the --out is in: it removes the staging
 folders and temporary files of deepcat processes that no longer run (their names say whose
 they are: :func:`deepcat.data.files.leftover_owner`) and the lock files nobody holds, and
-puts back an earlier run that a killed ``--force`` had moved aside
-(:data:`deepcat.cli.run_folder.REPLACED`). Each of these is said in one line of
+for a RUN_DIR, puts back an earlier run that a killed ``--force`` had moved aside
+(:func:`deepcat.cli.run_folder.replaced_runs`). Each of these is said in one line of
 :attr:`Claim.notes`.
 """
 
@@ -24,8 +24,9 @@ import socket
 import time
 from pathlib import Path
 
-from deepcat.cli.run_folder import REPLACED, listed
+from deepcat.cli.run_folder import read_json_object, replaced_runs
 from deepcat.data.files import host_name, leftover_owner, owner_is_gone, short_name
+from deepcat.formatting import listed
 
 LOCK_SUFFIX = ".lock"
 _RECORD_LIMIT = 4096
@@ -39,8 +40,9 @@ class Claim:
     """Exclusive use of ``path`` (a RUN_DIR or a table) by this process, as a context manager.
 
     Entering makes the missing parent folders, takes the lock, removes the leftovers of
-    earlier killed runs beside ``path`` and restores a run a killed ``--force`` moved aside.
-    Leaving releases the lock and removes the parent folders it made if they stayed empty.
+    earlier killed runs beside ``path`` and, when ``path`` is a RUN_DIR (``run_dir``), restores
+    a run a killed ``--force`` moved aside. Leaving releases the lock and removes the parent
+    folders it made if they stayed empty.
 
     Attributes
     ----------
@@ -58,8 +60,9 @@ class Claim:
         there, so this is found before any work).
     """
 
-    def __init__(self, path, command):
+    def __init__(self, path, command, *, run_dir=False):
         self.path = Path(path)
+        self.run_dir = run_dir
         absolute = Path(os.path.abspath(path))
         self.lock_path = absolute.parent / f".{short_name(absolute.name)}{LOCK_SUFFIX}"
         self.command = command
@@ -121,7 +124,7 @@ class Claim:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                owner = _read_record(fd)
+                owner = read_json_object(fd, _RECORD_LIMIT)
                 os.close(fd)
                 raise ClaimError(
                     errno.EBUSY,
@@ -137,7 +140,7 @@ class Claim:
                 break
             os.close(fd)  # removed by its last owner between our open and our lock: again
         self._fd = fd
-        earlier = _read_record(fd)
+        earlier = read_json_object(fd, _RECORD_LIMIT)
         if earlier.get("pid"):
             self.notes.append(
                 f"took over the lock of {self.path} left by a deepcat {earlier.get('deepcat')} "
@@ -155,7 +158,8 @@ class Claim:
                 f"removed {len(removed)} leftover(s) of deepcat runs that were killed, "
                 f"in {where}: {listed(removed, 3)}"
             )
-        self.notes += restore_replaced(self.path)
+        if self.run_dir:
+            self.notes += restore_replaced(self.path)
 
 
 def remove_leftovers(folder, keep=None):
@@ -184,7 +188,9 @@ def remove_leftovers(folder, keep=None):
                 fd = os.open(entry.path, os.O_RDWR | os.O_CLOEXEC)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    if _read_record(fd).get("deepcat") and _same_file(fd, Path(entry.path)):
+                    if read_json_object(fd, _RECORD_LIMIT).get("deepcat") and _same_file(
+                        fd, Path(entry.path)
+                    ):
                         os.unlink(entry.path)
                         removed.append(entry.name)
                 finally:
@@ -196,36 +202,25 @@ def remove_leftovers(folder, keep=None):
 
 def restore_replaced(path):
     """Put back the run a killed ``--force`` moved to ``RUN_DIR.replaced-<time>`` when RUN_DIR is
-    missing; otherwise say where such a folder is. Returns the lines to print."""
+    missing; otherwise say where such a folder is. Only folders that
+    :func:`~deepcat.cli.run_folder.replaced_runs` accepts are touched. Returns the lines to
+    print."""
     path = Path(path)
-    parent = Path(os.path.abspath(path)).parent
-    start = f"{short_name(path.name)}{REPLACED}"
-    kept = sorted(
-        (entry.name for entry in os.scandir(parent) if entry.name.startswith(start)),
-        reverse=True,
-    )
+    kept = replaced_runs(path)
     notes = []
     if kept and not path.exists() and not path.is_symlink():
-        os.replace(parent / kept[0], path)
+        os.replace(path.parent / kept[0], path)
         notes.append(
-            f"restored {path} from {path.parent / kept[0]}, where a deepcat train --force that "
-            "was killed while replacing it had left it"
+            f"restored {path} from {path.parent / kept[0]}, where deepcat had moved it to "
+            "replace it with a new run and was killed before it could"
         )
         kept = kept[1:]
     for name in kept:
         notes.append(
-            f"{path.parent / name} holds a run that a killed deepcat train --force was replacing "
-            f"with {path}; remove it when you no longer need it"
+            f"{path.parent / name} holds an earlier run that deepcat was replacing with {path} "
+            "when it was killed; remove it when you no longer need it"
         )
     return notes
-
-
-def _read_record(fd):
-    try:
-        value = json.loads(os.pread(fd, _RECORD_LIMIT, 0) or b"{}")
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _describe(record):

@@ -84,6 +84,39 @@ def write_json(path, data):
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
+RATE_PREFIX = "lr-"
+
+
 def run_folder_name(learning_rate):
     """Subfolder of one learning rate when several are compared, e.g. ``lr-0.0075``."""
-    return f"lr-{learning_rate:g}"
+    return f"{RATE_PREFIX}{learning_rate:g}"
+
+
+def is_run_folder_name(name):
+    """Whether ``name`` is one that :func:`run_folder_name` gives."""
+    if not name.startswith(RATE_PREFIX):
+        return False
+    try:
+        return run_folder_name(float(name[len(RATE_PREFIX) :])) == name
+    except ValueError:
+        return False
+
+
+METRICS_KEYS = ("dataset", "data", "layer_dims")
+"""The keys every ``metrics.json`` of a run holds, one learning rate's or a comparison's."""
+
+
+def is_run_metrics(record):
+    """Whether the JSON object ``record`` reads as a ``metrics.json`` written by a run: the
+    :data:`METRICS_KEYS` with values of their kind, and a run's ``costs`` or a comparison's
+    ``runs``."""
+    dims = record.get("layer_dims")
+    return (
+        all(key in record for key in METRICS_KEYS)
+        and isinstance(record["dataset"], str)
+        and isinstance(record["data"], dict)
+        and isinstance(dims, list)
+        and len(dims) >= 2
+        and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in dims)
+        and (isinstance(record.get("costs"), list) or isinstance(record.get("runs"), list))
+    )

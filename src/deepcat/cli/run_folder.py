@@ -20,7 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from deepcat.cli.run_files import is_run_folder_name, is_run_metrics
 from deepcat.data.files import current_umask, short_name, temporary_prefix
+from deepcat.formatting import listed
 from deepcat.signals import DeferredSignals
 
 MARKER = ".deepcat-run"
@@ -30,18 +32,21 @@ RUN_FILES = frozenset(
     {"model.npz", "metrics.json", "cost.png", "mislabeled.png", "learning_rates.png", MARKER}
 )
 """The names of the files a run writes; a run of several learning rates puts its runs in
-``lr-*`` subfolders (:func:`deepcat.cli.runs.run_folder_name`)."""
-
-RATE_FOLDER = re.compile(r"lr-[0-9.e+-]+")
+``lr-*`` subfolders (:func:`deepcat.cli.run_files.run_folder_name`)."""
 
 REPLACED = ".replaced-"
 """``RUN_DIR.replaced-<time>``: an earlier run kept in sight while ``--force`` replaces it."""
+
+_STAMP_FORMAT = "%Y%m%d-%H%M%S"
+_STAMP = r"\d{8}-\d{6}(?:-\d+)?"
+"""What :func:`timestamped_path` adds to a name: the time, and ``-N`` for the N-th of a second."""
 
 FORCE_RULE = "--force replaces only a deepcat run folder"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _METRICS_LIMIT = 64 * 2**20
 """A metrics.json larger than this is not read to recognise it."""
+_MARKER_LIMIT = 4096
 
 
 def default_run_dir(root="runs"):
@@ -54,7 +59,7 @@ def timestamped_path(root, prefix="", extension=""):
 
     A second path of the same second gets ``-2``, ``-3``, ... before the extension.
     """
-    stamp = prefix + time.strftime("%Y%m%d-%H%M%S")
+    stamp = prefix + time.strftime(_STAMP_FORMAT)
     path = Path(root) / f"{stamp}{extension}"
     suffix = 2
     while path.exists() or path.is_symlink():
@@ -94,10 +99,7 @@ def check_run_dir(path, force):
         folder. The message names the folder and what is wrong with it.
     """
     path = Path(path)
-    if path.is_symlink():
-        raise FileExistsError(
-            f"{path} is a symbolic link (to {os.readlink(path)}); give the folder itself as --out"
-        )
+    refuse_link(path, "folder")
     if path.exists() and not path.is_dir():
         raise FileExistsError(f"{path} exists and is not a folder; choose another --out")
     parent = Path(os.path.abspath(path)).parent
@@ -123,10 +125,19 @@ def check_run_dir(path, force):
         raise FileExistsError(f"{path} holds the current folder; {FORCE_RULE} you are not in")
 
 
-def listed(names, limit=5):
-    """``a, b, c and 4 more``: at most ``limit`` names, for a message of one line."""
-    text = ", ".join(names[:limit])
-    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+def refuse_link(path, what):
+    """Refuse an --out that is a symbolic link: deepcat writes the ``what`` the user names, not
+    whatever the link points to.
+
+    Raises
+    ------
+    FileExistsError
+        Naming the link and its target.
+    """
+    if Path(path).is_symlink():
+        raise FileExistsError(
+            f"{path} is a symbolic link (to {os.readlink(path)}); give the {what} itself as --out"
+        )
 
 
 def check_apart(path, folder):
@@ -154,7 +165,7 @@ def foreign_names(folder, _nested=False):
     foreign = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         is_folder = entry.is_dir(follow_symlinks=False)
-        if is_folder and not _nested and RATE_FOLDER.fullmatch(entry.name):
+        if is_folder and not _nested and is_run_folder_name(entry.name):
             foreign += [f"{entry.name}/{name}" for name in foreign_names(entry.path, True)]
         elif is_folder:
             foreign.append(f"{entry.name}/")
@@ -164,41 +175,66 @@ def foreign_names(folder, _nested=False):
 
 
 def is_deepcat_run(folder):
-    """Whether ``folder`` holds :data:`MARKER`, or (for runs written before it existed) a
-    ``metrics.json`` or ``model.npz`` written by deepcat, directly or in an ``lr-*`` folder."""
+    """Whether ``folder`` is a real folder (not a link) holding :data:`MARKER`, or (for runs
+    written before it existed) a ``metrics.json`` (:func:`~deepcat.cli.run_files.is_run_metrics`)
+    or ``model.npz`` (:func:`~deepcat.data.model_files.is_model_file`) written by deepcat,
+    directly or in an ``lr-*`` folder."""
+    from deepcat.data.model_files import is_model_file
+
     folder = Path(folder)
-    if _read_json(folder / MARKER, 4096).get("deepcat"):
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if read_json_object(folder / MARKER, _MARKER_LIMIT).get("deepcat"):
         return True
-    candidates = [folder, *(p for p in folder.iterdir() if RATE_FOLDER.fullmatch(p.name))]
+    candidates = [folder, *(p for p in folder.iterdir() if is_run_folder_name(p.name))]
     return any(
-        "layer_dims" in _read_json(place / "metrics.json", _METRICS_LIMIT)
-        or _is_model_archive(place / "model.npz")
+        is_run_metrics(read_json_object(place / "metrics.json", _METRICS_LIMIT))
+        or is_model_file(place / "model.npz")
         for place in candidates
     )
 
 
-def _read_json(path, limit):
-    """The JSON object in ``path``, or ``{}`` when it is missing, too large or not one."""
+def read_json_object(source, limit):
+    """The JSON object in ``source``, or ``{}`` when it is missing, larger than ``limit`` bytes,
+    not JSON or not an object.
+
+    ``source`` is a path (only a regular file is opened) or an open file descriptor, read from
+    its start.
+    """
     try:
-        if not path.is_file() or path.stat().st_size > limit:
-            return {}
-        value = json.loads(path.read_bytes())
+        if isinstance(source, int):
+            data = os.pread(source, limit + 1, 0)
+        else:
+            if not Path(source).is_file():  # a FIFO would block, a device never end
+                return {}
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)
+        value = json.loads(data) if 0 < len(data) <= limit else {}
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
 
 
-def _is_model_archive(path):
-    """Whether ``path`` is an ``.npz`` holding deepcat's header (its member list only is read)."""
-    import zipfile
+def replaced_runs(path):
+    """The names of the folders beside ``path`` that :func:`replaced_path` gave it, newest
+    first: real folders (not links) that are deepcat runs, nothing else of a similar name."""
+    path = Path(path)
+    parent = Path(os.path.abspath(path)).parent
+    pattern = re.compile(re.escape(f"{short_name(path.name)}{REPLACED}") + _STAMP)
+    names = [
+        entry.name
+        for entry in os.scandir(parent)
+        if pattern.fullmatch(entry.name)
+        and entry.is_dir(follow_symlinks=False)
+        and is_deepcat_run(entry.path)
+    ]
+    return sorted(names, key=_stamp_order, reverse=True)
 
-    from deepcat.data.model_files import METADATA_KEY
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return f"{METADATA_KEY}.npy" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+def _stamp_order(name):
+    """``run.replaced-20260101-120000-10`` after ``...-120000-9``: by time, then by number."""
+    stamp = name.rpartition(REPLACED)[2]  # 20260101-120000 or 20260101-120000-10
+    return stamp[:15], int(stamp[16:] or 1)
 
 
 def replaced_path(path):
@@ -210,9 +246,13 @@ def replaced_path(path):
 class StagedRunDir:
     """A hidden folder next to RUN_DIR that becomes RUN_DIR when every file is written.
 
-    Use as a context manager: on an exception (including KeyboardInterrupt) the
-    staging folder is removed and RUN_DIR is left as it was; :meth:`commit` moves
-    the finished files into place, replacing an earlier run only then.
+    Use as a context manager: on an exception (including KeyboardInterrupt) before
+    :meth:`commit` the staging folder is removed and RUN_DIR is left as it was; :meth:`commit`
+    moves the finished files into place, replacing an earlier run only then. From the start of
+    the commit to the end of the block, Ctrl-C, SIGTERM and SIGHUP are held back
+    (:class:`~deepcat.signals.DeferredSignals`) and act when the block ends: the command can
+    first say that the run is written, and an interruption then is one that came after it
+    (:attr:`committed`).
 
     Attributes
     ----------
@@ -221,11 +261,15 @@ class StagedRunDir:
     staging : Path
         Where the files are written meanwhile: ``.<name>.<pid>@<host>.<random>.partial``, so
         that a later run can remove it if this process is killed.
+    committed : bool
+        Whether the run is in place at RUN_DIR (and an earlier run there removed).
     """
 
     def __init__(self, path):
         self.path = Path(path)
         self.staging = None
+        self.committed = False
+        self._held = None
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,39 +294,46 @@ class StagedRunDir:
     def __exit__(self, kind, error, traceback):
         if self.staging is not None and self.staging.exists():
             shutil.rmtree(self.staging, ignore_errors=True)
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(None, None, None)  # the signals that came meanwhile act now
         return False
 
-    def commit(self, *, exchange=True, after_first_rename=None):
+    def commit(self, *, _exchange=True, _after_first_rename=None):
         """Mark the staged files as a deepcat run and move them to RUN_DIR.
 
         An earlier run at RUN_DIR is replaced as a whole: exchanged with the staging folder in
-        one step (Linux's ``renameat2(RENAME_EXCHANGE)``), or, where that is not available or
-        ``exchange`` is false, first renamed to :func:`replaced_path`, so that a crash between
-        the two renames leaves it in sight (:mod:`deepcat.cli.run_claim` restores it). Ctrl-C
-        and SIGTERM wait until the renames are done. ``after_first_rename`` is called between
-        the renames, for tests of a crash there.
+        one step (Linux's ``renameat2(RENAME_EXCHANGE)``), or, where that is not available,
+        first renamed to :func:`replaced_path`, so that a crash between the two renames leaves
+        it in sight (:mod:`deepcat.cli.run_claim` restores it), and removed once the new run is
+        in place. Signals are held from here to the end of the block.
+
+        ``_exchange=False`` (take the two-rename path) and ``_after_first_rename`` (called
+        between the renames) are for tests only: they stand in for a file system without the
+        exchange and for a crash or a signal at the worst moment.
         """
         from deepcat import __version__
 
         record = {"deepcat": __version__, "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         (self.staging / MARKER).write_text(json.dumps(record) + "\n")
+        self._held = DeferredSignals().__enter__()
         earlier = None
-        with DeferredSignals():
-            if self.path.is_dir() and any(self.path.iterdir()):
-                if exchange and _exchange(self.staging, self.path):
-                    earlier = self.staging
-                else:
-                    earlier = replaced_path(self.path)
-                    os.replace(self.path, earlier)
-                if after_first_rename is not None:
-                    after_first_rename()
-                if earlier is not self.staging:
-                    os.replace(self.staging, self.path)
+        if self.path.is_dir() and any(self.path.iterdir()):
+            if _exchange and _exchange_folders(self.staging, self.path):
+                earlier = self.staging
             else:
+                earlier = replaced_path(self.path)
+                os.replace(self.path, earlier)
+            if _after_first_rename is not None:
+                _after_first_rename()
+            if earlier is not self.staging:
                 os.replace(self.staging, self.path)
-            self.staging = None
+        else:
+            os.replace(self.staging, self.path)
+        self.staging = None
         if earlier is not None:
             shutil.rmtree(earlier, ignore_errors=True)
+        self.committed = True
 
 
 _AT_FDCWD = -100
@@ -290,7 +341,7 @@ _RENAME_EXCHANGE = 2
 _NOT_SUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV}
 
 
-def _exchange(first, second):
+def _exchange_folders(first, second):
     """Swap two folders atomically with ``renameat2``; ``False`` where that is not possible."""
     if not sys.platform.startswith("linux"):
         return False

@@ -72,7 +72,7 @@ def train(
         )
     with usage_errors(ctx):
         out = run_folder.out_path(out, run_folder.default_run_dir)
-    with claimed(out, "train"):
+    with claimed(out, "train", run_dir=True):
         with usage_errors(ctx):
             run_folder.check_run_dir(out, force)
         dataset, data_options = _choose_dataset(ctx, dataset, typed_data)
@@ -96,36 +96,42 @@ def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, give
         runs.check_settings(settings, n_hidden=len(settings["hidden"]))
     cv_results = _cross_validate(ctx, data, settings, cv, n_jobs, out) if cv else None
     data_record = {"name": dataset} | data_options
+    staged = run_folder.StagedRunDir(out)
     try:
-        with run_folder.StagedRunDir(out) as staged, failures():
-            all_metrics, folders, files = runs.train_and_write(
-                staged.staging,
-                data,
-                settings,
-                data_record,
-                source,
-                freeze or 0,
-                from_model,
-                cv_results=cv_results,
-            )
-            staged.commit()
+        with staged:
+            with failures():
+                all_metrics, folders, files = runs.train_and_write(
+                    staged.staging,
+                    data,
+                    settings,
+                    data_record,
+                    source,
+                    freeze or 0,
+                    from_model,
+                    cv_results=cv_results,
+                )
+                staged.commit()
+            # Signals that come from the commit on act at the end of the block, after this.
+            if folders:
+                click.echo(comparison_summary(data, all_metrics, out, folders))
+            else:
+                click.echo(train_summary(data, all_metrics[0], out, files))
     except KeyboardInterrupt:
-        interrupted(f"training stopped and nothing was written to {out}")
+        if staged.committed:
+            interrupted(f"the run was written to {out} before the command could stop")
+        else:
+            interrupted(f"training stopped and nothing was written to {out}")
     except click.ClickException as error:
         raise click.ClickException(
             f"{error.format_message()}\nNothing was written to {out}."
         ) from None
-    if folders:
-        click.echo(comparison_summary(data, all_metrics, out, folders))
-    else:
-        click.echo(train_summary(data, all_metrics[0], out, files))
 
 
 @contextmanager
-def claimed(out, command):
-    """Hold :class:`~deepcat.cli.run_claim.Claim` on ``out`` for the block, printing its notes;
-    a claim that cannot be had is a one-line failure (exit 1), before any work."""
-    claim = run_claim.Claim(out, command)
+def claimed(out, command, *, run_dir=False):
+    """Hold :class:`~deepcat.cli.run_claim.Claim` on ``out`` for the block, printing its notes
+    on stderr; a claim that cannot be had is a one-line failure (exit 1), before any work."""
+    claim = run_claim.Claim(out, command, run_dir=run_dir)
     try:
         claim.__enter__()
     except run_claim.ClaimError as error:
@@ -134,7 +140,7 @@ def claimed(out, command):
         raise click.ClickException(f"cannot write to {out}: {error.strerror}") from None
     try:
         for note in claim.notes:
-            click.echo(note)
+            click.echo(note, err=True)
         yield claim
     finally:
         claim.__exit__(None, None, None)

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import shlex
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from deepcat.cli.run_folder import timestamped_path
+from deepcat.cli.run_folder import refuse_link, timestamped_path
 from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options
 from deepcat.core.validation import DTYPES
 from deepcat.data import to_columns
 from deepcat.formatting import option_flag, value_text
+from deepcat.sklearn.results import is_search_table
 from deepcat.training.settings import BY_NAME, TUNABLE
 
 FOLD_SEED = 0
@@ -248,25 +248,16 @@ def default_table_path(root="runs"):
     return timestamped_path(root, prefix="tune-", extension=".csv")
 
 
-TABLE_COLUMNS = ("rank", "mean_accuracy", "std_accuracy", "fold_1", "error")
-"""Columns every table of :meth:`~deepcat.sklearn.SearchResults.to_csv` has: ``rank`` first,
-``error`` last; how ``--force`` recognises a table deepcat wrote."""
-_HEADER_LIMIT = 64 * 1024
-
-
 def check_table_path(path, force):
     """Refuse a folder, a symbolic link, or an existing file unless ``force`` and it is a
-    table written by ``deepcat tune`` (:func:`is_tune_table`).
+    table written by ``deepcat tune`` (:func:`~deepcat.sklearn.results.is_search_table`).
 
     Raises
     ------
     FileExistsError
     """
     path = Path(path)
-    if path.is_symlink():
-        raise FileExistsError(
-            f"{path} is a symbolic link (to {os.readlink(path)}); give the file itself as --out"
-        )
+    refuse_link(path, "file")
     if path.is_dir():
         raise FileExistsError(f"{path} is a folder; --out takes the name of the CSV file to write")
     if not path.exists():
@@ -275,28 +266,10 @@ def check_table_path(path, force):
         raise FileExistsError(
             f"{path} already exists; choose another --out, or pass --force to replace it"
         )
-    if not is_tune_table(path):
+    if not is_search_table(path):
         raise FileExistsError(
             f"{path} is not a table written by deepcat tune; --force replaces only such a table"
         )
-
-
-def is_tune_table(path):
-    """Whether ``path`` is a regular file whose first line is the header of a tune table."""
-    path = Path(path)
-    if not path.is_file():  # a FIFO or a device would block or never end
-        return False
-    try:
-        with open(path, "rb") as handle:
-            first = handle.readline(_HEADER_LIMIT).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    columns = first.rstrip("\n").split(",")
-    return (
-        columns[0] == TABLE_COLUMNS[0]
-        and columns[-1] == TABLE_COLUMNS[-1]
-        and all(column in columns for column in TABLE_COLUMNS)
-    )
 
 
 # -- the command that trains the best setting ----------------------------------------------

@@ -173,3 +173,23 @@ def _parameter_members(archive, dims, dtype, path):
             )
         members[name] = member
     return members
+
+
+def is_model_file(path):
+    """Whether ``path`` is a model file deepcat wrote, by the loader's own first checks: a
+    regular file, a zip whose directory names each member once and holds ``__deepcat__``, and
+    that header (at most ``MAX_HEADER_CHARACTERS``) sound and of the ``FORMAT`` deepcat writes.
+
+    Only the zip directory and the header are read, never the weights; ``False`` for anything
+    else, including a file that cannot be read.
+    """
+    from deepcat.data.npz_archive import READ_ERRORS
+
+    try:
+        with open_regular_file(Path(path), "model file") as handle:
+            archive = NpzArchive(handle)
+            if METADATA_KEY not in archive:
+                return False
+            return _read_header(archive, path)["format"] == FORMAT
+    except (ValueError, *READ_ERRORS):
+        return False

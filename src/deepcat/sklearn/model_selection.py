@@ -25,7 +25,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
-from deepcat.signals import DeferredSignals
+from deepcat.signals import DeferredSignals, QuietWhenInterrupted
 from deepcat.sklearn.results import Baseline, CVResult, SearchResults, plain, read_csv
 from deepcat.training.settings import estimator_settings
 
@@ -161,24 +161,30 @@ def grid_search(
     # its task's position, so the table does not depend on the finishing order.
     outcomes = [None] * len(tasks)
     finished = None
-    try:
-        # Deferred: joblib stopped while it starts its workers fails with a traceback of its own.
-        with DeferredSignals(), _workers_deaf_to_ctrl_c(n_jobs):
-            finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                delayed(_fit_and_score_at)(
-                    position, params, preprocessing, X[train], y[train], X[test], y[test]
+    # joblib's own threads in this process may fail as they are stopped: said in deepcat's line.
+    with QuietWhenInterrupted(("joblib", "loky")) as quiet:
+        try:
+            # Deferred: joblib stopped while it starts its workers fails with a traceback of its
+            # own.
+            with DeferredSignals(), _workers_deaf_to_ctrl_c(n_jobs):
+                finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                    delayed(_fit_and_score_at)(
+                        position, params, preprocessing, X[train], y[train], X[test], y[test]
+                    )
+                    for position, (_, params, train, test) in enumerate(tasks)
                 )
-                for position, (_, params, train, test) in enumerate(tasks)
-            )
-        for done, (position, outcome) in enumerate(finished, start=1):
-            outcomes[position] = outcome
-            if progress is not None:
-                progress(done, len(tasks))
-    finally:
-        if finished is not None:
-            with warnings.catch_warnings():  # joblib's note that the stopped tasks are dropped
-                warnings.simplefilter("ignore")
-                finished.close()  # on Ctrl-C or SIGTERM here too: joblib kills the workers
+            for done, (position, outcome) in enumerate(finished, start=1):
+                outcomes[position] = outcome
+                if progress is not None:
+                    progress(done, len(tasks))
+        except KeyboardInterrupt:
+            quiet.interrupted = True
+            raise
+        finally:
+            if finished is not None:
+                with warnings.catch_warnings():  # joblib's note that stopped tasks are dropped
+                    warnings.simplefilter("ignore")
+                    finished.close()  # on Ctrl-C or SIGTERM here too: joblib kills the workers
     baseline = majority_baseline(y, folds)
     results = []
     for index, params in enumerate(candidates):

@@ -209,6 +209,39 @@ def read_csv(path) -> list[dict]:
         ]
 
 
+_HEADER_LIMIT = 64 * 1024
+"""The longest first line :func:`is_search_table` reads."""
+
+
+def table_columns(names, n_folds) -> list[str]:
+    """The columns of :meth:`SearchResults.rows` (and of its CSV), in order, for a grid of
+    ``names`` and ``n_folds`` folds."""
+    folds = [f"fold_{k}" for k in range(1, n_folds + 1)]
+    return ["rank", *names, "mean_accuracy", "std_accuracy", *folds, "error"]
+
+
+def is_search_table(path) -> bool:
+    """Whether ``path`` is a regular file whose first line is the header
+    :meth:`SearchResults.to_csv` writes (:func:`table_columns` of some grid and folds); only
+    that line, of at most 64 KiB, is read."""
+    import os
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, a device never end
+            return False
+        with open(path, "rb") as handle:
+            first = handle.readline(_HEADER_LIMIT).decode("utf-8")
+        (columns,) = csv.reader([first.rstrip("\n")])
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error):
+        return False
+    if "mean_accuracy" not in columns:
+        return False
+    middle = columns.index("mean_accuracy")
+    n_folds = len(columns) - middle - 3
+    return n_folds >= 1 and columns == table_columns(columns[1:middle], n_folds)
+
+
 def _rank(result, results):
     """1 + the number of results with a strictly higher mean accuracy; failures rank last."""
     if math.isnan(result.mean):
