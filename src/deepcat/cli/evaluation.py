@@ -11,6 +11,7 @@ from deepcat.core.metrics import confusion_matrix
 from deepcat.data.datasets import LOADER_OPTIONS, get_source, load_dataset, loader_options
 from deepcat.data.images import picture_suffixes
 from deepcat.data.preprocessing import image_inputs, model_inputs, model_labels
+from deepcat.formatting import listed
 
 
 def evaluation_data_set(network, model, dataset):
@@ -164,12 +165,12 @@ def picture_paths(arguments):
     return paths, skipped
 
 
-def skipped_note(folder, names, shown=5):
+def skipped_note(folder, names):
     """One line naming what :func:`picture_paths` left out of ``folder``."""
-    listed = ", ".join(names[:shown]) + (
-        f" and {len(names) - shown} more" if len(names) > shown else ""
+    return (
+        f"note: skipped {len(names)} entries of {folder} that are not pictures by name: "
+        f"{listed(names)}"
     )
-    return f"note: skipped {len(names)} entries of {folder} that are not pictures by name: {listed}"
 
 
 def predict_picture(network, record, path):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from deepcat.data.files import atomic_write
+from deepcat.data.files import atomic_write, open_regular_file
 from deepcat.formatting import table
 
 
@@ -224,13 +224,8 @@ def is_search_table(path) -> bool:
     """Whether ``path`` is a regular file whose first line is the header
     :meth:`SearchResults.to_csv` writes (:func:`table_columns` of some grid and folds); only
     that line, of at most 64 KiB, is read."""
-    import os
-    import stat
-
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block, a device never end
-            return False
-        with open(path, "rb") as handle:
+        with open_regular_file(path, "tune table") as handle:
             first = handle.readline(_HEADER_LIMIT).decode("utf-8")
         (columns,) = csv.reader([first.rstrip("\n")])
     except (OSError, UnicodeDecodeError, ValueError, csv.Error):
