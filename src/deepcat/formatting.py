@@ -6,6 +6,8 @@ reports), so that tables align the same way and a setting reads the same everywh
 
 from __future__ import annotations
 
+import re
+
 
 def table(rows, align_right=()):
     """Rows of cells as aligned columns, a rule of dashes under the first row.
@@ -80,3 +82,21 @@ def listed(names, limit=5):
     names = list(names)
     text = ", ".join(names[:limit])
     return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def printable(text):
+    """``text`` safe to print: each control character written as ``repr`` writes it.
+
+    A file, folder or class name is the user's (or an attacker's): a newline in it could forge
+    a line of output, and an escape sequence (``\\x1b[2J``, ``\\x1b]0;title\\x07``) would act on
+    the terminal. C0 controls, DEL and C1 controls become ``\\n``, ``\\t``, ``\\x1b``, ``\\x9b``;
+    a backslash is kept as it is, and everything else is unchanged (``café``, ``猫``).
+    """
+    text = str(text)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The control characters: C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F)."""

@@ -11,7 +11,7 @@ from deepcat.core.metrics import confusion_matrix
 from deepcat.data.datasets import LOADER_OPTIONS, get_source, load_dataset, loader_options
 from deepcat.data.images import picture_suffixes
 from deepcat.data.preprocessing import image_inputs, model_inputs, model_labels
-from deepcat.formatting import listed
+from deepcat.formatting import listed, printable
 
 
 def evaluation_data_set(network, model, dataset):
@@ -72,7 +72,7 @@ def recorded_dir_note(model, name, recorded_dir):
             f"{model} was trained on the {name} data set in {recorded_dir}; {again} (a folder "
             "named in a model file is not read unless you name it)"
         )
-    return f"note: {model} was trained on data from {recorded_dir}; {again}"
+    return printable(f"note: {model} was trained on data from {recorded_dir}; {again}")
 
 
 def evaluation_options(name, recorded, given):
@@ -168,8 +168,8 @@ def picture_paths(arguments):
 def skipped_note(folder, names):
     """One line naming what :func:`picture_paths` left out of ``folder``."""
     return (
-        f"note: skipped {len(names)} entries of {folder} that are not pictures by name: "
-        f"{listed(names)}"
+        f"note: skipped {len(names)} entries of {printable(folder)} that are not pictures by "
+        f"name: {listed(map(printable, names))}"
     )
 
 

@@ -10,6 +10,7 @@ from deepcat.cli.errors import failures, usage_errors
 from deepcat.cli.options import dataset_options
 from deepcat.cli.reports import evaluation_report, model_facts
 from deepcat.data.preprocessing import image_record
+from deepcat.formatting import printable
 from deepcat.network import Network
 
 
@@ -52,8 +53,8 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
     with failures():
         matrix, classes = evaluation.confusion_on_split(network, name, options, split)
     part = "every example" if split == "all" else f"the {split} split"
-    title = f"{model} on {part} of {name} ({int(matrix.sum())} examples)"
-    click.echo(evaluation_report(matrix, classes, title))
+    title = f"{printable(model)} on {part} of {name} ({int(matrix.sum())} examples)"
+    click.echo(evaluation_report(matrix, [printable(c) for c in classes], title))
 
 
 @click.command()
@@ -85,10 +86,11 @@ def predict(model, images):
         try:
             label, probability = evaluation.predict_picture(network, record, path)
         except (ValueError, OSError, MemoryError) as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {printable(error)}", err=True)
             unreadable += 1
             continue
-        click.echo(f"{path}: {classes[label]} (probability {probability:.4f})")
+        result = f"{path}: {classes[label]} (probability {probability:.4f})"
+        click.echo(printable(result))
     return 1 if unreadable else 0
 
 
@@ -100,4 +102,16 @@ def inspect(model):
         network = Network.load(model)
     click.echo(network.summary())
     click.echo()
-    click.echo(model_facts(network.metadata))
+    click.echo(model_facts(_printable_values(network.metadata)))
+
+
+def _printable_values(value):
+    """``value`` (the metadata of a model file, which may come from anyone) with every string
+    in it, keys included, as :func:`~deepcat.formatting.printable` writes it."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(k): _printable_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_values(v) for v in value]
+    return value

@@ -14,8 +14,18 @@ import numpy as np
 
 from deepcat.core.activations import HIDDEN_ACTIVATIONS, get_derivative
 from deepcat.core.losses import get_loss
+from deepcat.formatting import printable
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+
+MAX_LAYERS = 1_000
+"""The most layers (L) a network may have, so ``layer_dims`` holds at most 1,001 sizes. The
+deepest networks trained in practice have a few hundred layers; a model file or an option that
+claims more is refused before anything is allocated."""
+
+MAX_CLASS_NAME = 100
+"""The longest class name (in characters) deepcat accepts, from a model, an .h5 file or a
+folder: every report prints it in a column."""
 
 
 def resolve_dtype(dtype) -> type:
@@ -35,6 +45,11 @@ def check_layer_dims(layer_dims) -> list[int]:
         raise TypeError(
             f"layer_dims must be a list of layer sizes [n_x, n_1, ..., n_L], got {layer_dims!r}"
         )
+    if len(layer_dims) > MAX_LAYERS + 1:
+        raise ValueError(
+            f"layer_dims must hold at most {MAX_LAYERS + 1} sizes (L <= {MAX_LAYERS}), "
+            f"got {len(layer_dims):,}"
+        )
     dims = list(layer_dims)
     if len(dims) < 2:
         raise ValueError(
@@ -46,6 +61,27 @@ def check_layer_dims(layer_dims) -> list[int]:
         if n < 1:
             raise ValueError(f"layer_dims[{l}] (n_{l}) must be a positive size, got {n}")
     return [int(n) for n in dims]
+
+
+def class_name_problem(name):
+    """Why ``name`` is not a class name deepcat accepts, or ``None`` when it is one.
+
+    A class name is a non-empty string of at most :data:`MAX_CLASS_NAME` characters with no
+    control character (a newline would forge a line of ``predict``'s output, an escape
+    sequence would act on the terminal). The problem names the class as
+    :func:`~deepcat.formatting.printable` shows it.
+    """
+    if not isinstance(name, str) or not name:
+        return f"a class name must be a non-empty string, got {name!r}"
+    shown = printable(name)
+    if len(name) > MAX_CLASS_NAME:
+        return (
+            f"the class name '{shown[:40]}...' has {len(name):,} characters, more than the "
+            f"{MAX_CLASS_NAME} a class name may have"
+        )
+    if shown != name:
+        return f"the class name '{shown}' holds control characters"
+    return None
 
 
 def parameter_shapes(layer_dims) -> dict[str, tuple[int, int]]:

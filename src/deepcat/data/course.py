@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from deepcat.core.validation import class_name_problem
+
 TRAIN_FILE = "train_catvnoncat.h5"
 TEST_FILE = "test_catvnoncat.h5"
 DATA_ENV = "DEEPCAT_DATA"
@@ -256,6 +258,10 @@ def _class_names(values, path):
         raise ValueError(f"{path}: 'list_classes' holds names that are not UTF-8 text") from None
     if not all(isinstance(name, str) and name.strip() for name in classes):
         raise ValueError(f"{path}: 'list_classes' holds an empty name or one that is not text")
+    for name in classes:
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise ValueError(f"{path}: 'list_classes': {problem}")
     if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(
             f"{path}: 'list_classes' should name at least 2 distinct classes, got {classes}"

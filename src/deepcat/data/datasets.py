@@ -27,7 +27,7 @@ import numpy as np
 
 from deepcat.core.memory import check_array_fits
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_in_range, check_positive_int
+from deepcat.core.validation import check_in_range, check_positive_int, class_name_problem
 from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
 
 DEFAULT_TEST_FRACTION = 0.2
@@ -247,6 +247,10 @@ def _load_folder(
             f"found {len(subfolders)}"
         )
     classes = folder_class_order(subfolders)
+    for name in classes:
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise ValueError(f"{root}: a class subfolder is refused: {problem}")
     files = []
     for k, name in enumerate(classes):
         folder = subfolders[name]

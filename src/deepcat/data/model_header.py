@@ -14,14 +14,17 @@ import math
 from collections import namedtuple
 
 from deepcat.core.initializers import get_initializer
-from deepcat.core.validation import DTYPES, check_activations, check_layer_dims
+from deepcat.core.validation import (
+    DTYPES,
+    check_activations,
+    check_layer_dims,
+    class_name_problem,
+)
 
 FORMAT = "deepcat-network"
 VERSION = 1
 MAX_HEADER_CHARACTERS = 1_000_000
 """The longest header a model file may hold; deepcat's own are under 2,000 characters."""
-MAX_LAYERS = 1_000
-"""The most layers (L) a model file may claim."""
 SEED_LIMIT = 2**32
 """``numpy.random.RandomState`` takes seeds in ``0 .. 2**32 - 1``."""
 
@@ -80,8 +83,6 @@ def parse_header(text, source):
 
 def _checked(header):
     dims = _required(header, "layer_dims")
-    if isinstance(dims, list) and len(dims) > MAX_LAYERS + 1:
-        _fail("layer_dims", f"at most {MAX_LAYERS + 1} sizes (L <= {MAX_LAYERS})", len(dims))
     dims = _checked_by("layer_dims", check_layer_dims, dims)
     L = len(dims) - 1
     activations = _required(header, "activations")
@@ -116,6 +117,10 @@ def _checked(header):
 def _classes(value, field, outputs):
     if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
         _fail(field, "a list of class names (non-empty strings)", value)
+    for name in value:
+        problem = class_name_problem(name)
+        if problem is not None:
+            raise _FieldError(f"{field}: {problem}")
     if len(value) != outputs.n_classes:
         raise _FieldError(
             f"{field} lists {len(value)} names, but the model's {outputs.output} output "
