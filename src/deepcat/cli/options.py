@@ -21,10 +21,11 @@ from deepcat.training.values import Choice, Number, Sizes
 class NumberList(click.ParamType):
     """One number or several separated by commas, each checked against a range."""
 
-    def __init__(self, number, expected, allow_none=False):
+    def __init__(self, number, expected, allow_none=False, most=None):
         self.number = number
         self.expected = expected
         self.allow_none = allow_none
+        self.most = most  # (count, what is wrong with more), or None for any count
         kind = number.kind.__name__
         self.name = f"{kind}[,{kind}...]"
 
@@ -38,6 +39,8 @@ class NumberList(click.ParamType):
             numbers = [self.number.kind(item) for item in text.split(",")]
         except ValueError:
             self.fail(f"expected {self.expected}, separated by commas; got {value!r}", param, ctx)
+        if self.most is not None and len(numbers) > self.most[0]:
+            self.fail(f"{self.most[1]}, got {len(numbers):,}", param, ctx)
         for number in numbers:
             if not self.number.contains(number):
                 self.fail(f"expected {self.expected}; got {number:g}", param, ctx)
@@ -72,7 +75,12 @@ def list_type(setting):
     """A :class:`NumberList` of ``setting``'s values: ``learning rates > 0``."""
     if isinstance(setting.value, Sizes):
         number = setting.value.size
-        return NumberList(number, f"{setting.plural} {number.text} (or 'none')", allow_none=True)
+        return NumberList(
+            number,
+            f"{setting.plural} {number.text} (or 'none')",
+            allow_none=True,
+            most=(setting.value.most, setting.value.too_many),
+        )
     return NumberList(setting.value, f"{setting.plural} {setting.value.text}")
 
 

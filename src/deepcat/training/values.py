@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from deepcat.core.registry import lookup
 from deepcat.core.validation import (
+    MAX_LAYERS,
     check_in_range,
     check_positive_float,
     check_positive_int,
@@ -68,9 +69,20 @@ class Choice:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Hidden layer sizes ``(n_1, ..., n_{L-1})``, each an int >= 1; empty for no hidden layer."""
+    """Hidden layer sizes ``(n_1, ..., n_{L-1})``, each an int >= 1; empty for no hidden layer.
+
+    At most ``MAX_LAYERS - 1`` of them, so that the network has L <= ``MAX_LAYERS`` layers.
+    """
 
     size = Number(int, 1)
+    most = MAX_LAYERS - 1
+
+    @property
+    def too_many(self):
+        """What is wrong with more than :attr:`most` sizes, in the words of an option's error."""
+        return f"at most {self.most} hidden layers (L <= {MAX_LAYERS})"
 
     def check(self, value, name):
+        if len(value) > self.most:
+            raise ValueError(f"{name} must list {self.too_many}, got {len(value):,}")
         return [check_positive_int(n, f"{name}[{l - 1}] (n_{l})") for l, n in enumerate(value, 1)]
