@@ -1,9 +1,12 @@
 """Learning-rate decay schedules: each formula with literal numbers, the registry, training
 with a schedule, and the settings' checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 
+from cli_runner import assert_user_error, deepcat
 from deepcat import Network
 from deepcat.core.schedules import SCHEDULES, get_schedule
 
@@ -77,3 +80,60 @@ def test_bad_decay_settings():
         net.fit(X, Y, decay="exponential", decay_rate=-1)
     with pytest.raises(ValueError, match=r"decay_every must be a positive finite number"):
         net.fit(X, Y, decay="staircase", decay_every=0)
+
+
+LARGEST = 1.7976931348623157e308
+
+
+# Rates at the ends of what the settings accept (decay_rate >= 0, decay_every > 0), by hand.
+@pytest.mark.parametrize(
+    ("name", "alpha0", "epoch", "decay_rate", "decay_every", "expected"),
+    [
+        ("exponential", 0.01, 0, 1e308, 1, 0.01),  # rate ** 0 = 1
+        ("exponential", 0.01, 1, 1e308, 1, 1e306),
+        ("exponential", 0.01, 2, 1e308, 1, LARGEST),  # 1e614 would overflow: the largest float
+        ("exponential", 0.01, 1, 1e-308, 1, 1e-310),  # a subnormal, computed in log space
+        ("exponential", 0.01, 2, 1e-308, 1, 0.0),  # 1e-618 underflows to 0
+        ("exponential", 0.01, 0, 0.0, 1, 0.01),
+        ("exponential", 0.01, 1, 0.0, 1, 0.0),
+        ("exponential", 0.01, 5, 1.0, 1e-320, 0.01),  # 1 ** inf = 1
+        ("exponential", 0.01, 1, 0.5, 1e-320, 0.0),  # 0.5 ** inf = 0
+        ("exponential", 1e308, 3, 10.0, 1, LARGEST),
+        ("inverse_time", 0.01, 1, 1e308, 1, 1e-310),
+        ("inverse_time", 0.01, 5, 1e308, 1, 0.0),  # 1 + 5e308 overflows: alpha0 / inf
+        ("inverse_time", 0.01, 5, 0.0, 1e-320, 0.01),  # never 0 * inf = NaN
+        ("inverse_time", 0.01, 5, 1.0, 1e-320, 0.0),
+        ("staircase", 0.01, 5, 1.0, 1e-320, 0.0),  # floor(inf) would raise OverflowError
+        ("staircase", 0.01, 5, 0.0, 1e-320, 0.01),
+        ("staircase", 0.01, 5, 1e308, 2, 0.01 / 2e308),
+    ],
+)
+def test_rates_at_the_ends_of_the_settings_ranges(
+    name, alpha0, epoch, decay_rate, decay_every, expected
+):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rate = get_schedule(name)(alpha0, np.int64(epoch), decay_rate, decay_every)
+    assert isinstance(rate, float) and rate == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize(
+    ("decay", "every", "status", "fragment"),
+    [
+        ("inverse_time", "1", 0, "files"),  # the rate falls to 0.0: training runs, learns little
+        ("staircase", "1e-320", 0, "files"),
+        ("exponential", "1", 1, "diverged"),  # the rate grows to the largest float
+    ],
+)
+def test_a_huge_decay_rate_through_the_command_line(tmp_path, decay, every, status, fragment):
+    result = deepcat(
+        "train", "--dataset", "breast-cancer", "--hidden", "3", "--iterations", "5",
+        "--decay", decay, "--decay-rate", "1e308", "--decay-every", every, "--out", "run",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr, result.stderr
+    assert result.returncode == status, result.stderr
+    if status:
+        assert_user_error(result, status, fragment)
+    else:
+        assert fragment in result.stdout
