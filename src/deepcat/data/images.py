@@ -209,7 +209,10 @@ picture's values (each function raises ValueError for values its range cannot ho
 def _too_large(path, size):
     limit = f"deepcat reads pictures of up to {MAX_PIXELS / 1e6:.0f} megapixels"
     if size is None:
-        return f"{path}: the picture is far larger than {limit}; shrink it first"
+        return (
+            f"{path}: the picture is too large to open (Pillow refuses it as a decompression "
+            f"bomb); {limit}; shrink it first"
+        )
     columns, rows = size
     return (
         f"{path}: the picture is {columns}x{rows} pixels ({columns * rows / 1e6:.1f} "
