@@ -56,6 +56,19 @@ def is_regular_file(path):
         return False
 
 
+def file_path(path, name="path"):
+    """``path`` as a :class:`~pathlib.Path`, or a ``TypeError`` for anything but a file name.
+
+    ``bytes`` names, open files and buffers (``io.BytesIO``) are refused here, at the
+    boundary, rather than failing deep inside NumPy or the zip reader.
+    """
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(text, str):
+        shown = type(text if isinstance(path, os.PathLike) else path).__name__
+        raise TypeError(f"{name} must be a str or os.PathLike (a file name), got {shown}")
+    return Path(text)
+
+
 def open_regular_file(path, what, allow_empty=False):
     """Open ``path`` for binary reading, refusing anything but a regular file (or a link to one).
 
@@ -84,6 +97,7 @@ def open_regular_file(path, what, allow_empty=False):
         ``{path} is a folder, not a {what}`` (or a named pipe, a device, a socket), or
         ``{path} is empty (0 bytes), not a {what}``.
     """
+    path = file_path(path)
     try:
         _refuse(os.stat(path).st_mode, path, what)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -111,9 +125,29 @@ def _refuse(mode, path, what):
 
 
 def atomic_write(path, write):
-    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it there."""
-    path = Path(path)
+    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it there.
+
+    Raises
+    ------
+    IsADirectoryError
+        ``{path} is a folder, not a file name``, before anything is written.
+    OSError
+        Any other failure (a full disk, a folder that cannot be written), naming ``path``: the
+        temporary file is deepcat's business, never the user's.
+    """
+    path = file_path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_and_rename(path, write)
+    except OSError as error:
+        if error.filename is None or error.filename == str(path):
+            raise
+        raise type(error)(error.errno, error.strerror, str(path)) from None
+
+
+def _write_and_rename(path, write):
     fd, temporary = tempfile.mkstemp(
         prefix=temporary_prefix(path.name), suffix=".tmp", dir=path.parent
     )

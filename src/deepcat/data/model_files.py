@@ -35,7 +35,7 @@ from deepcat.core.validation import (
     check_parameters,
     parameter_shapes,
 )
-from deepcat.data.files import atomic_write, open_regular_file
+from deepcat.data.files import atomic_write, file_path, open_regular_file
 from deepcat.data.model_header import FORMAT, MAX_HEADER_CHARACTERS, VERSION, parse_header
 from deepcat.data.npz_archive import NPY_SUFFIX, ArchiveError, NpzArchive
 
@@ -53,6 +53,7 @@ def save_network(network, path):
         If :func:`load_network` would refuse the file: a parameter that is not finite, or
         metadata that contradicts the network (both named); nothing is written then.
     """
+    path = file_path(path)
     header = {
         "format": FORMAT,
         "version": VERSION,
@@ -91,7 +92,7 @@ def load_network(path, network_class):
     deepcat.core.memory.NotEnoughMemoryError
         If the parameters it declares cannot fit in memory.
     """
-    path = Path(path)
+    path = file_path(path)
     with open_regular_file(path, "model file") as handle:
         try:
             archive = NpzArchive(handle)
