@@ -152,7 +152,9 @@ def n_jobs_option(command):
         type=Processes(),
         default=-1,
         show_default=True,
-        help="Processes that train cross-validation folds at once; -1: one per core.",
+        help="Processes that train cross-validation folds at once; -1: one per core. At most "
+        "one per fit and one per core are started: more processes than cores only compete "
+        "for them.",
     )(command)
 
 

@@ -234,10 +234,11 @@ def search(data, settings, grid, params, cv, n_jobs, description):
 
 
 def processes(n_jobs, n_fits):
-    """How many processes ``n_jobs`` gives for ``n_fits`` fits (joblib's reading of -1)."""
-    from joblib import effective_n_jobs
+    """How many processes ``n_jobs`` gives for ``n_fits`` fits: the number the search starts
+    (:func:`deepcat.sklearn.model_selection.worker_count`)."""
+    from deepcat.sklearn.model_selection import worker_count
 
-    return max(1, min(effective_n_jobs(n_jobs), n_fits))
+    return worker_count(n_jobs, n_fits)
 
 
 # -- the CSV file -----------------------------------------------------------------------------
