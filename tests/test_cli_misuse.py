@@ -5,9 +5,12 @@ import shlex
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from cli_runner import assert_user_error
+from cli_runner import assert_user_error, deepcat
+from deepcat.network import Network
+from deepcat.sklearn import DeepCatClassifier
 
 
 def _in_a_deleted_folder(tmp_path, *args):
@@ -33,3 +36,24 @@ def _in_a_deleted_folder(tmp_path, *args):
 def test_every_command_in_a_deleted_current_folder_says_so(tmp_path, args):
     result = _in_a_deleted_folder(tmp_path, *args)
     assert_user_error(result, 1, "the current folder no longer exists; cd to another one")
+
+
+# -- seeds beyond NumPy's range ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["train", "tune"])
+def test_a_seed_beyond_2_to_the_32_is_a_usage_error(tmp_path, command):
+    result = deepcat(command, "--dataset", "breast-cancer", "--seed", "4294967296", cwd=tmp_path)
+    assert_user_error(result, 2, "Invalid value for '--seed'", "4294967296")
+    assert "Seed must be between" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_library_refuses_the_same_seeds_in_the_same_words():
+    with pytest.raises(
+        ValueError, match=r"^seed must be an int in \[0, 2\*\*32 - 1\], got 4294967296$"
+    ):
+        Network([2, 1], seed=2**32)
+    with pytest.raises(ValueError, match=r"random_state must be an int in \[0, 2\*\*32 - 1\]"):
+        DeepCatClassifier(random_state=2**32).fit(np.zeros((4, 2)), [0, 1, 0, 1])
+    assert Network([2, 1], seed=2**32 - 1).seed == 2**32 - 1

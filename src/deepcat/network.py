@@ -27,7 +27,7 @@ from deepcat.data.model_files import load_network, save_network
 from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
-from deepcat.training.settings import FIT_SIGNATURE, build_config
+from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed
 from deepcat.training.transfer import transfer
 
 
@@ -117,7 +117,7 @@ class Network:
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = check_activations(hidden_activation, output, self.layer_dims)
         self.init = init
-        self.seed = seed
+        self.seed = seed if isinstance(seed, np.random.RandomState) else check_seed(seed)
         self.dtype = resolve_dtype(dtype)
         self.rng = make_rng(seed)
         self.frozen = 0
