@@ -57,3 +57,30 @@ def test_the_library_refuses_the_same_seeds_in_the_same_words():
     with pytest.raises(ValueError, match=r"random_state must be an int in \[0, 2\*\*32 - 1\]"):
         DeepCatClassifier(random_state=2**32).fit(np.zeros((4, 2)), [0, 1, 0, 1])
     assert Network([2, 1], seed=2**32 - 1).seed == 2**32 - 1
+
+
+# -- repeated values ---------------------------------------------------------------------------
+
+
+def test_train_refuses_a_repeated_learning_rate(tmp_path):
+    result = deepcat("train", "--dataset", "breast-cancer", "--iterations", "5",
+                     "--learning-rate", "0.1,0.1", "--out", "run", cwd=tmp_path)  # fmt: skip
+    assert_user_error(result, 2, "--learning-rate repeats 0.1; give each value once")
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lambd", "0,0.1,0"], "--lambd repeats 0.0"),
+        (["--learning-rate", "0.01,0.010"], "--learning-rate repeats 0.01"),
+        (["--hidden", "3", "--hidden", "3"], "--hidden repeats 3"),
+        (["--hidden", "none", "--hidden", "none"], "--hidden repeats none"),
+    ],
+)
+def test_tune_refuses_a_grid_option_that_repeats_a_value(tmp_path, args, message):
+    result = deepcat("tune", "--dataset", "breast-cancer", "--iterations", "5", "--cv", "2",
+                     *args, "--out", "t.csv", cwd=tmp_path)  # fmt: skip
+    assert_user_error(result, 2, message, "give each value once")
+    assert "----" not in result.stderr
+    assert not (tmp_path / "t.csv").exists()

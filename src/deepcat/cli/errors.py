@@ -25,8 +25,8 @@ from deepcat.training.settings import FIT
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
 
-_OPTION_NAMES = re.compile(
-    r"\b({})\b".format(
+_OPTION_NAMES = re.compile(  # a name already written as an option (--lambd) is left alone
+    r"(?<![-\w])({})\b".format(
         "|".join(sorted((*(s.name for s in FIT), *LOADER_OPTIONS), key=len, reverse=True))
     )
 )
