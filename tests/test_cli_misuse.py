@@ -1,6 +1,7 @@
 """A user's misuse of the command line, driven in real subprocesses: a deleted current folder,
 repeated values, a learning rate too large to diverge visibly, a full disk."""
 
+import json
 import shlex
 import subprocess
 import sys
@@ -84,3 +85,44 @@ def test_tune_refuses_a_grid_option_that_repeats_a_value(tmp_path, args, message
     assert_user_error(result, 2, message, "give each value once")
     assert "----" not in result.stderr
     assert not (tmp_path / "t.csv").exists()
+
+
+# -- a cost that rises without diverging -------------------------------------------------------
+
+
+def test_a_cost_that_ends_above_its_start_is_warned_about_on_stderr(tmp_path):
+    # Learning rate 30 on breast-cancer: the cost goes from 0.699 to 4.41, 6.3 times its start,
+    # below the divergence rule; the network answers the majority class (0.627).
+    result = deepcat("train", "--dataset", "breast-cancer", "--iterations", "300",
+                     "--learning-rate", "30", "--out", "run", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    costs = json.loads((tmp_path / "run" / "metrics.json").read_text())["costs"]
+    first, last = costs[0][1], costs[-1][1]
+    assert last > first
+    assert result.stderr.strip() == (
+        f"warning: the cost ended higher than it started ({first:.3g} \u2192 {last:.3g}); the "
+        "learning rate is probably too large for this network"
+    )
+    assert {"cost.png", "metrics.json", "model.npz"} <= {
+        p.name for p in (tmp_path / "run").iterdir()
+    }
+
+
+def test_several_learning_rates_name_the_one_whose_cost_rose(tmp_path):
+    result = deepcat("train", "--dataset", "breast-cancer", "--iterations", "300",
+                     "--learning-rate", "30,0.01", "--out", "runs", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "warning: the cost ended higher than it started at learning rate 30 ("
+    ), lines
+
+
+def test_the_course_run_prints_no_warning(tmp_path, catvnoncat_path):
+    result = deepcat("train", "--dataset", "catvnoncat", "--hidden", "20,7,5", "--init", "lecun",
+                     "--seed", "1", "--learning-rate", "0.0075", "--iterations", "2500",
+                     "--out", "run", cwd=tmp_path, data_dir=catvnoncat_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    costs = json.loads((tmp_path / "run" / "metrics.json").read_text())["costs"]
+    assert (round(costs[0][1], 2), round(costs[-1][1], 2)) == (0.77, 0.09)
+    assert result.stderr == ""
