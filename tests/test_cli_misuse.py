@@ -2,6 +2,8 @@
 repeated values, a learning rate too large to diverge visibly, a full disk."""
 
 import json
+import os
+import resource
 import shlex
 import subprocess
 import sys
@@ -126,3 +128,59 @@ def test_the_course_run_prints_no_warning(tmp_path, catvnoncat_path):
     costs = json.loads((tmp_path / "run" / "metrics.json").read_text())["costs"]
     assert (round(costs[0][1], 2), round(costs[-1][1], 2)) == (0.77, 0.09)
     assert result.stderr == ""
+
+
+# -- a full disk -------------------------------------------------------------------------------
+
+TRAIN = ("train", "--dataset", "breast-cancer", "--iterations", "5")
+
+
+def _no_errno(result):
+    assert "[Errno" not in result.stderr and ".partial" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("rates", ["0.01", "0.01,0.02"])
+def test_train_past_the_file_size_limit_names_the_out(tmp_path, rates):
+    def limit_files():  # ulimit -f: no file of the run may grow past 4 KB
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "deepcat", *TRAIN, "--learning-rate", rates, "--out", "run"],
+        cwd=tmp_path, capture_output=True, text=True, preexec_fn=limit_files, timeout=120,
+    )  # fmt: skip
+    assert_user_error(result, 1, "Error: cannot write run: File too large",
+                      "Nothing was written to run.")  # fmt: skip
+    _no_errno(result)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KB tmpfs at ``tmp_path/disk``, filled but for ``free`` bytes (a function to call)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]).returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+
+    def fill(free):
+        filler = disk / "filler"
+        with open(filler, "wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 4096)
+            except OSError:
+                pass
+        os.truncate(filler, max(0, filler.stat().st_size - free))
+        return disk
+
+    yield fill
+    subprocess.run(["umount", disk], check=True)
+
+
+@pytest.mark.parametrize("free", [0, 8192])
+def test_train_on_a_full_disk_names_the_out_and_the_reason(tmp_path, full_disk, free):
+    disk = full_disk(free)
+    result = deepcat(*TRAIN, "--out", "disk/run", cwd=tmp_path)
+    _no_errno(result)
+    assert_user_error(result, 1, "cannot write", "disk/run: No space left on device")
+    assert sorted(p.name for p in disk.iterdir()) == ["filler"]

@@ -99,7 +99,7 @@ def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, give
     staged = run_folder.StagedRunDir(out)
     try:
         with staged:
-            with failures():
+            with failures(out):
                 all_metrics, folders, files = runs.train_and_write(
                     staged.staging,
                     data,
