@@ -117,8 +117,10 @@ class Network:
         self.layer_dims = check_layer_dims(layer_dims)
         self.activations = check_activations(hidden_activation, output, self.layer_dims)
         self.init = init
-        self.seed = seed if isinstance(seed, np.random.RandomState) else check_seed(seed)
+        self.seed = seed
         self.dtype = resolve_dtype(dtype)
+        if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+            check_seed(seed)  # in deepcat's words; make_rng refuses what is no int at all
         self.rng = make_rng(seed)
         self.frozen = 0
         self.metadata = {}
