@@ -67,9 +67,9 @@ def _searching(run, n_jobs=2):
     return plan and len(_workers(run.pid)) >= n_jobs
 
 
-def _assert_all_ended(pids):
-    """Every pid ends within a minute of its parent (the kernel needs a moment to reap)."""
-    deadline = time.monotonic() + 60
+def _assert_all_ended(pids, within=60):
+    """Every pid ends within ``within`` seconds (the kernel needs a moment to reap)."""
+    deadline = time.monotonic() + within
     while any(map(_running, pids)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in pids if _running(pid)], "workers outlived their parent"
@@ -119,6 +119,36 @@ def test_ctrl_c_while_the_workers_start_prints_no_worker_traceback(tmp_path):
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
     assert stderr.strip() == "interrupted: nothing was written to t.csv"
     _assert_all_ended(workers)
+
+
+def test_workers_end_when_their_parent_is_killed_outright(tmp_path):
+    # SIGKILL (or the out-of-memory killer) leaves the parent no chance to stop its workers:
+    # each notices on its own that it was orphaned (deepcat.sklearn.workers.end_with_parent).
+    with Running(*LONG_TUNE, cwd=tmp_path) as run:
+        run.wait_for(lambda: _searching(run), "the search did not start its 2 workers")
+        workers = _workers(run.pid)
+        assert len(workers) == 2, workers
+        run.send_signal(signal.SIGKILL)
+        run.process.wait(timeout=60)
+        _assert_all_ended(workers, within=10)
+
+
+def test_tune_starts_no_more_processes_than_fits_or_cores(tmp_path):
+    # --n-jobs 1000 for 2 fits: joblib would start a worker every 0.2 s for as long as the
+    # fits run; the plan's count is what is started.
+    expected = min(2, os.cpu_count())
+    most = 0
+    with Running("tune", "--dataset", "digits", "--hidden", "64", "--epochs", "60", "--cv", "2",
+                 "--n-jobs", "1000", "--out", "nj.csv", cwd=tmp_path) as run:  # fmt: skip
+        while run.process.poll() is None:
+            most = max(most, len(_workers(run.pid)))
+            time.sleep(0.05)
+        returncode, stdout, stderr = run.finish()
+    assert returncode == 0, stderr
+    plural = "es" if expected > 1 else ""
+    assert f"= 2 fits, in {expected} process{plural}" in stdout
+    assert 1 <= most <= expected, most
+    assert len(read_csv(tmp_path / "nj.csv")) == 1
 
 
 # -- a tune table that cannot be written -----------------------------------------------------

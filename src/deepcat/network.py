@@ -27,7 +27,7 @@ from deepcat.data.model_files import load_network, save_network
 from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
-from deepcat.training.settings import FIT_SIGNATURE, build_config
+from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed
 from deepcat.training.transfer import transfer
 
 
@@ -119,6 +119,8 @@ class Network:
         self.init = init
         self.seed = seed
         self.dtype = resolve_dtype(dtype)
+        if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+            check_seed(seed)  # in deepcat's words; make_rng refuses what is no int at all
         self.rng = make_rng(seed)
         self.frozen = 0
         self.metadata = {}

@@ -9,6 +9,7 @@ as one or two plain lines on stderr, never as a traceback, with the exit statuse
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -24,6 +25,18 @@ from deepcat.cli.training_commands import train, tune
 def cli():
     """Train, evaluate and use L-layer neural networks: the cat classifier of the
     deeplearning.ai course, from NumPy."""
+    check_current_folder()
+
+
+def check_current_folder():
+    """Refuse to run in a current folder that was deleted: every relative path (the data
+    sets, ``--out``, ``runs/``) would fail later, somewhere, with the system's words."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise click.ClickException(
+            "the current folder no longer exists; cd to another one"
+        ) from None
 
 
 for command in (train, tune, evaluate, predict, inspect):

@@ -9,10 +9,12 @@ Ctrl-C (:func:`stop_on_signals`): the command cleans up what it was writing and 
 
 from __future__ import annotations
 
+import errno
 import re
 import signal
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -25,8 +27,8 @@ from deepcat.training.settings import FIT
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
 
-_OPTION_NAMES = re.compile(
-    r"\b({})\b".format(
+_OPTION_NAMES = re.compile(  # a name already written as an option (--lambd) is left alone
+    r"(?<![-\w])({})\b".format(
         "|".join(sorted((*(s.name for s in FIT), *LOADER_OPTIONS), key=len, reverse=True))
     )
 )
@@ -80,13 +82,50 @@ def memory_message(error):
     )
 
 
+WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EFBIG", "EDQUOT", "EROFS") if hasattr(errno, name)
+)
+"""The system's errors that only writing meets: a full disk, a file-size limit, a quota, a
+read-only mount."""
+
+_STAGING = re.compile(r"^\..+\.partial$")
+"""A staging folder of :class:`deepcat.cli.run_folder.StagedRunDir`: ``.NAME.<pid>@...partial``."""
+
+
+def os_error_message(error, out=None):
+    """The line an ``OSError`` becomes: ``cannot write FILE: No space left on device`` when
+    writing failed, ``FILE: Permission denied`` otherwise, never with the ``[Errno N]`` of
+    ``str(error)``. A file inside a staging folder is named by its place in ``out``, the
+    --out the user gave; an error that names no file names ``out``.
+
+    deepcat's own ``OSError``s (no ``errno``) already say everything in their words.
+    """
+    if error.errno is None or not error.strerror:
+        return str(error)
+    path = error.filename
+    if path is not None and out is not None:
+        parts = Path(path).parts
+        for index, part in enumerate(parts):
+            if _STAGING.match(part):
+                path = Path(out, *parts[index + 1 :])
+                break
+    writing = error.errno in WRITE_ERRNOS
+    if path is None:
+        path = out if writing else None
+    if path is None:
+        return error.strerror
+    return f"{'cannot write ' if writing else ''}{path}: {error.strerror}"
+
+
 @contextmanager
-def failures():
+def failures(out=None):
     """Turn the library's errors about data, files, memory and training into one-line
-    failures."""
+    failures; ``out`` is the --out being written, if any (:func:`os_error_message`)."""
     try:
         yield
-    except (ValueError, TypeError, OSError, DivergenceError) as error:
+    except OSError as error:
+        raise click.ClickException(os_error_message(error, out)) from None
+    except (ValueError, TypeError, DivergenceError) as error:
         raise click.ClickException(str(error)) from None
     except MemoryError as error:
         raise click.ClickException(memory_message(error)) from None

@@ -92,7 +92,9 @@ def value_type(setting):
     if isinstance(value, Sizes) or setting.several:
         return list_type(setting)
     if isinstance(value, Number) and value.kind is int:
-        return click.IntRange(min=int(value.low))
+        return click.IntRange(
+            min=int(value.low), max=None if value.high == math.inf else int(value.high)
+        )
     high = None if value.high == math.inf else _bound(value.high)
     low = _bound(value.low)
     return click.FloatRange(low, high, min_open=value.low_open, max_open=value.high_open)
@@ -160,7 +162,9 @@ def n_jobs_option(command):
         type=Processes(),
         default=-1,
         show_default=True,
-        help="Processes that train cross-validation folds at once; -1: one per core.",
+        help="Processes that train cross-validation folds at once; -1: one per core. At most "
+        "one per fit and one per core are started: more processes than cores only compete "
+        "for them.",
     )(command)
 
 

@@ -52,6 +52,28 @@ def train_summary(dataset, metrics, out, files):
     return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
 
 
+def rising_cost_warnings(all_metrics):
+    """One warning line per run whose last recorded cost is above its first.
+
+    Such a run stayed below the divergence rule (:class:`~deepcat.training.loop.DivergenceError`)
+    but learned nothing that gradient descent should keep: the usual cause is a learning rate
+    too large for the network. With several runs, each line names its learning rate.
+    """
+    lines = []
+    for metrics in all_metrics:
+        first, last = metrics["costs"][0][1], metrics["costs"][-1][1]
+        if not last > first:
+            continue
+        where = ""
+        if len(all_metrics) > 1:
+            where = f" at learning rate {metrics['hyperparameters']['learning_rate']:g}"
+        lines.append(
+            f"warning: the cost ended higher than it started{where} ({first:.3g} \u2192 "
+            f"{last:.3g}); the learning rate is probably too large for this network"
+        )
+    return lines
+
+
 def comparison_summary(dataset, all_metrics, out, folders):
     """Several learning rates side by side, then where their files are."""
     rows = [("learning rate", "final cost", "train accuracy", "test accuracy", "seconds")]

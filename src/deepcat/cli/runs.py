@@ -19,6 +19,7 @@ from deepcat.core.metrics import confusion_matrix
 from deepcat.core.validation import DTYPES
 from deepcat.data.datasets import get_source
 from deepcat.data.preprocessing import preprocessing_record
+from deepcat.formatting import option_flag, value_text
 from deepcat.network import Network
 from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
 
@@ -88,8 +89,27 @@ def check_settings(settings, n_hidden):
     if settings.get("patience") is not None and settings.get("validation_fraction") is None:
         # Said in the command line's terms: it has no validation_data, only the fraction.
         raise ValueError("patience (early stopping) needs a validation_fraction to watch")
+    refuse_repeats("learning_rate", settings["learning_rates"])
     for rate in settings["learning_rates"]:
         build_config(n_hidden, learning_rate=rate, **fit_options(settings))
+
+
+def refuse_repeats(name, values):
+    """Refuse a list of option values that gives one twice: each value is one run (one
+    ``lr-*/`` folder, one row of a table), and a repeat would replace or duplicate it.
+
+    Raises
+    ------
+    ValueError
+        Naming the option (``--learning-rate``) and the repeated value.
+    """
+    seen = []
+    for value in values:
+        if value in seen:
+            raise ValueError(
+                f"{option_flag(name)} repeats {value_text(value, exact=True)}; give each value once"
+            )
+        seen.append(value)
 
 
 def build_network(settings, n_x, n_classes, source=None, freeze=0):

@@ -85,7 +85,7 @@ def train(
 def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, given):
     """``deepcat train`` once its --out is claimed and checked."""
     from deepcat.cli import runs
-    from deepcat.cli.reports import comparison_summary, train_summary
+    from deepcat.cli.reports import comparison_summary, rising_cost_warnings, train_summary
     from deepcat.network import Network
 
     with failures():
@@ -99,7 +99,7 @@ def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, give
     staged = run_folder.StagedRunDir(out)
     try:
         with staged:
-            with failures():
+            with failures(out):
                 all_metrics, folders, files = runs.train_and_write(
                     staged.staging,
                     data,
@@ -116,6 +116,8 @@ def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, give
                 click.echo(comparison_summary(data, all_metrics, out, folders))
             else:
                 click.echo(train_summary(data, all_metrics[0], out, files))
+            for warning in rising_cost_warnings(all_metrics):
+                click.echo(warning, err=True)
     except KeyboardInterrupt:
         if staged.committed:
             interrupted(f"the run was written to {out} before the command could stop")

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from deepcat.cli.run_folder import refuse_link, timestamped_path
-from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options
+from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options, refuse_repeats
 from deepcat.core.validation import DTYPES
 from deepcat.data import to_columns
 from deepcat.formatting import option_flag, value_text
@@ -96,6 +96,8 @@ def check_grid(settings, grid):
     ValueError, TypeError
         Naming the setting and the range it accepts.
     """
+    for setting in TUNABLE:
+        refuse_repeats(setting.name, grid[setting.estimator])
     learning_rates = grid["learning_rate"]
     check_settings({**settings, "learning_rates": learning_rates}, len(settings["hidden"]))
     others = [setting for setting in TUNABLE if setting.name != "learning_rate"]
@@ -234,10 +236,11 @@ def search(data, settings, grid, params, cv, n_jobs, description):
 
 
 def processes(n_jobs, n_fits):
-    """How many processes ``n_jobs`` gives for ``n_fits`` fits (joblib's reading of -1)."""
-    from joblib import effective_n_jobs
+    """How many processes ``n_jobs`` gives for ``n_fits`` fits: the number the search starts
+    (:func:`deepcat.sklearn.model_selection.worker_count`)."""
+    from deepcat.sklearn.model_selection import worker_count
 
-    return max(1, min(effective_n_jobs(n_jobs), n_fits))
+    return worker_count(n_jobs, n_fits)
 
 
 # -- the CSV file -----------------------------------------------------------------------------

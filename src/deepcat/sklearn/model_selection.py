@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
-import signal
+import os
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
 from deepcat.signals import DeferredSignals, QuietWhenInterrupted
 from deepcat.sklearn.results import Baseline, CVResult, SearchResults, plain, read_csv
+from deepcat.sklearn.workers import end_with_parent, worker_count, workers_deaf_to_ctrl_c
 from deepcat.training.settings import estimator_settings
 
 __all__ = [
@@ -38,6 +37,7 @@ __all__ = [
     "majority_baseline",
     "network_settings",
     "read_csv",
+    "worker_count",
 ]
 
 
@@ -93,7 +93,9 @@ def cross_validate(
         Seeds the fold assignment and, unless ``params`` sets ``random_state``,
         every network.
     n_jobs : int or None, default None
-        Folds trained at once, as in joblib: None means 1, -1 every core.
+        Folds trained at once, as in joblib: None means 1, -1 every core. At most one process
+        per fit and one per core is started (:func:`worker_count`): more processes than cores
+        only compete for them.
     progress : callable, optional
         Called as ``progress(done, total)`` each time one of the ``total`` fits
         finishes, in the order they finish (to move a progress bar).
@@ -138,25 +140,27 @@ def grid_search(
         Settings shared by every combination; the grid's values replace them.
     cv, random_state, n_jobs, progress, preprocessing :
         As in :func:`cross_validate`. The ``len(combinations) * cv`` fits are
-        spread over ``n_jobs`` processes; the results do not depend on ``n_jobs``.
+        spread over ``worker_count(n_jobs, fits)`` processes: ``n_jobs``, but never more than
+        the fits or the machine's cores (more processes than cores only compete for them).
+        The results do not depend on ``n_jobs``.
 
     Returns
     -------
     SearchResults
         Print it with :meth:`SearchResults.format`, save it with :meth:`SearchResults.to_csv`.
     """
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
     X, y = _check_data(X, Y)
     cv = check_positive_int(cv, "cv", minimum=2)
     folds = _stratified_folds(X, y, cv, random_state)
     candidates = _candidates(grid, params, random_state)
-    _check_n_jobs(n_jobs)
     tasks = [
         (index, params, train, test)
         for index, params in enumerate(candidates)
         for train, test in folds
     ]
+    n_jobs = worker_count(n_jobs, len(tasks))
     # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
     # its task's position, so the table does not depend on the finishing order.
     outcomes = [None] * len(tasks)
@@ -165,11 +169,20 @@ def grid_search(
     with QuietWhenInterrupted(("joblib", "loky")) as quiet:
         try:
             # Deferred: joblib stopped while it starts its workers fails with a traceback of its
-            # own.
-            with DeferredSignals(), _workers_deaf_to_ctrl_c(n_jobs):
+            # own. Each worker ends as soon as this process is gone, even killed outright.
+            ending_with_me = parallel_config(
+                "loky", initializer=end_with_parent, initargs=(os.getpid(),)
+            )
+            with DeferredSignals(), workers_deaf_to_ctrl_c(n_jobs), ending_with_me:
                 finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
                     delayed(_fit_and_score_at)(
-                        position, params, preprocessing, X[train], y[train], X[test], y[test]
+                        position,
+                        params,
+                        preprocessing,
+                        X[train],
+                        y[train],
+                        X[test],
+                        y[test],
                     )
                     for position, (_, params, train, test) in enumerate(tasks)
                 )
@@ -226,38 +239,6 @@ def majority_baseline(y, folds) -> Baseline:
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-@contextmanager
-def _workers_deaf_to_ctrl_c(n_jobs):
-    """Start the worker processes with Ctrl-C blocked, so that only this process reacts to it.
-
-    A terminal sends Ctrl-C to every process of the foreground job, workers included; a
-    worker still importing would print its own traceback. A process starts with the signal
-    mask of the thread that starts it, and Python never unblocks a signal it finds blocked, so
-    SIGINT is blocked in this thread while joblib starts the workers (and its threads, which
-    start more). This process still receives a Ctrl-C through its other threads, and joblib,
-    stopped by it, kills the workers. The standard
-    library's resource tracker unblocks SIGINT when it starts, so it is started first.
-    """
-    import threading
-    from multiprocessing import resource_tracker
-
-    from joblib import effective_n_jobs
-
-    if (
-        effective_n_jobs(n_jobs) == 1
-        or threading.current_thread() is not threading.main_thread()
-        or not hasattr(signal, "pthread_sigmask")
-    ):
-        yield
-        return
-    resource_tracker.ensure_running()
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _fit_and_score_at(position, params, preprocessing, X_train, y_train, X_test, y_test):
@@ -349,13 +330,3 @@ def _candidates(grid, params, random_state):
         {**params, **dict(zip(grid, combination, strict=True))}
         for combination in itertools.product(*(list(v) for v in grid.values()))
     ]
-
-
-def _check_n_jobs(n_jobs):
-    if n_jobs is None:
-        return
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(
-            f"n_jobs must be None, a positive int or a negative int (-1: every core), "
-            f"got {n_jobs!r}"
-        )

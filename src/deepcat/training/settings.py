@@ -123,6 +123,29 @@ POSITIVE = Number(float, 0.0, low_open=True)
 NON_NEGATIVE = Number(float, 0.0)
 COUNT = Number(int, 1)
 
+
+@dataclass(frozen=True)
+class IntInterval(Number):
+    """An int in ``[low, high]``, both ends included: a seed in [0, 2**32 - 1], the range
+    NumPy's generators take."""
+
+    high_open: bool = False
+
+    def check(self, value, name):
+        value = super().check(value, name)
+        if value > self.high:
+            raise ValueError(f"{name} must be an int in [{self.low:g}, {SEED_TEXT}], got {value}")
+        return value
+
+    @property
+    def text(self):
+        return f"in [{self.low:g}, {SEED_TEXT}]"
+
+
+SEED_TEXT = "2**32 - 1"
+SEEDS = IntInterval(int, 0, 2**32 - 1)
+"""Seeds: what ``np.random.RandomState`` accepts."""
+
 SETTINGS = (
     Setting("hidden", Sizes(), (), "Hidden layer sizes, e.g. 20,7,5 ('none' for no hidden "
             "layer); input and output sizes come from the data. Default: see the data sets below.",
@@ -137,7 +160,7 @@ SETTINGS = (
     Setting("init", Choice(tuple(INITIALIZERS), "initializer"), "lecun",
             "Weight initialization; lecun is the course's. [default: lecun]", stage="network",
             estimator_default="he"),
-    Setting("seed", Number(int, 0), None, "Seed of the initial weights, shuffling and dropout. "
+    Setting("seed", SEEDS, None, "Seed of the initial weights, shuffling and dropout. "
             "[default: 1]", stage="network", optional=True, estimator_name="random_state",
             command_default=1),
     Setting("dtype", Choice(tuple(DTYPES), "dtype"), "float64",
@@ -249,6 +272,12 @@ class TrainingConfig:
 
     def __repr__(self):
         return f"TrainingConfig({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+
+def check_seed(seed, name="seed"):
+    """``seed`` if it is None or an int in [0, 2**32 - 1]; else the ``ValueError`` or
+    ``TypeError`` saying so, in the words of every other setting."""
+    return None if seed is None else SEEDS.check(seed, name)
 
 
 def build_config(n_hidden, has_validation=False, **given):
