@@ -155,3 +155,12 @@ def test_a_folder_with_hostile_class_folder_names_is_refused(tmp_path, classes, 
     )  # fmt: skip
     assert_user_error(result, 1, fragment)
     assert not _raw_controls(result.stderr)
+
+
+def test_a_model_path_with_escape_codes_is_escaped_in_the_failure_line(tmp_path):
+    """The one-line failure quotes the path the user gave: its control characters are
+    written as escapes, so the line can neither forge a second one nor act on the terminal."""
+    name = "a\x1b]0;pwned\x07\nError: fine.npz"
+    result = deepcat("inspect", name, cwd=tmp_path)
+    assert_user_error(result, 1, "no model file at a\\x1b]0;pwned\\x07\\nError: fine.npz")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from deepcat.data.datasets import LOADER_OPTIONS
-from deepcat.formatting import option_flag
+from deepcat.formatting import option_flag, printable
 from deepcat.signals import STOPPING_SIGNALS
 from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import FIT
@@ -120,15 +120,19 @@ def os_error_message(error, out=None):
 @contextmanager
 def failures(out=None):
     """Turn the library's errors about data, files, memory and training into one-line
-    failures; ``out`` is the --out being written, if any (:func:`os_error_message`)."""
+    failures; ``out`` is the --out being written, if any (:func:`os_error_message`).
+
+    The line is :func:`~deepcat.formatting.printable`: a file or class name it quotes cannot
+    start a line of its own or send escape codes to the terminal.
+    """
     try:
         yield
     except OSError as error:
-        raise click.ClickException(os_error_message(error, out)) from None
+        raise click.ClickException(printable(os_error_message(error, out))) from None
     except (ValueError, TypeError, DivergenceError) as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error))) from None
     except MemoryError as error:
-        raise click.ClickException(memory_message(error)) from None
+        raise click.ClickException(printable(memory_message(error))) from None
 
 
 @contextmanager
@@ -137,7 +141,7 @@ def usage_errors(ctx):
     try:
         yield
     except (ValueError, TypeError, FileExistsError) as error:
-        raise click.UsageError(option_names(str(error)), ctx) from None
+        raise click.UsageError(option_names(printable(str(error))), ctx) from None
 
 
 def option_names(message):

@@ -31,7 +31,7 @@ from deepcat.core.optimizers import OPTIMIZERS, make_optimizer
 from deepcat.core.schedules import CONSTANT_RATE, SCHEDULES
 from deepcat.core.validation import DTYPES
 from deepcat.training.records import check_record_count
-from deepcat.training.values import Choice, Number, Sizes
+from deepcat.training.values import Choice, IntInterval, Number, Sizes
 
 SAME = object()
 """``estimator_default`` of a setting whose scikit-learn default is its ``default``."""
@@ -124,26 +124,7 @@ NON_NEGATIVE = Number(float, 0.0)
 COUNT = Number(int, 1)
 
 
-@dataclass(frozen=True)
-class IntInterval(Number):
-    """An int in ``[low, high]``, both ends included: a seed in [0, 2**32 - 1], the range
-    NumPy's generators take."""
-
-    high_open: bool = False
-
-    def check(self, value, name):
-        value = super().check(value, name)
-        if value > self.high:
-            raise ValueError(f"{name} must be an int in [{self.low:g}, {SEED_TEXT}], got {value}")
-        return value
-
-    @property
-    def text(self):
-        return f"in [{self.low:g}, {SEED_TEXT}]"
-
-
-SEED_TEXT = "2**32 - 1"
-SEEDS = IntInterval(int, 0, 2**32 - 1)
+SEEDS = IntInterval(int, 0, 2**32 - 1, high_text="2**32 - 1")
 """Seeds: what ``np.random.RandomState`` accepts."""
 
 SETTINGS = (

@@ -56,6 +56,25 @@ class Number:
 
 
 @dataclass(frozen=True)
+class IntInterval(Number):
+    """An int in ``[low, high]``, both ends included, e.g. a seed in [0, 2**32 - 1], the range
+    NumPy's generators take. ``high_text`` writes the upper end as people know it."""
+
+    high_open: bool = False
+    high_text: str | None = None
+
+    def check(self, value, name):
+        value = super().check(value, name)
+        if value > self.high:
+            raise ValueError(f"{name} must be an int {self.text}, got {value}")
+        return value
+
+    @property
+    def text(self):
+        return f"in [{self.low:g}, {self.high_text or int(self.high)}]"
+
+
+@dataclass(frozen=True)
 class Choice:
     """One name of a registry (activations, initializers, optimizers, ...)."""
 
