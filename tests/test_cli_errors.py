@@ -1,6 +1,8 @@
 """Bad input to the ``deepcat`` command: a line or two, the right exit status, no traceback."""
 
 import json
+import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -215,3 +217,15 @@ def test_predict_with_a_bare_model_of_picture_size(tmp_path):
 def test_evaluate_on_data_with_another_class_count(tmp_path, feature_model):
     result = deepcat("evaluate", feature_model, "--dataset", "digits", cwd=tmp_path)
     assert_user_error(result, 1, "predicts 2 classes but the digits data set has 10")
+
+
+def test_output_to_a_full_disk_is_one_line(tmp_path):
+    """``deepcat --help > /dev/full``: the output itself cannot be written; one line on
+    stderr, exit 1, no traceback (neither now nor at the interpreter's last flush)."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "deepcat", "train", "--help"],
+            cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == "Error: cannot write the output: No space left on device\n"

@@ -342,7 +342,7 @@ def test_ctrl_c_during_a_commit_acts_after_the_run_is_in_place(tmp_path, trained
     _copy_run(trained_run, tmp_path)
     after_commit = []
     with pytest.raises(KeyboardInterrupt):
-        with StagedRunDir(tmp_path / "run") as staged:
+        with StagedRunDir(tmp_path / "run", force=True) as staged:
             (staged.staging / "model.npz").write_bytes(b"new")
             staged.commit(
                 _exchange=exchange, _after_first_rename=lambda: os.kill(os.getpid(), signal.SIGINT)
@@ -352,3 +352,52 @@ def test_ctrl_c_during_a_commit_acts_after_the_run_is_in_place(tmp_path, trained
     assert (tmp_path / "run" / "model.npz").read_bytes() == b"new"
     assert _entries(tmp_path) == ["run"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# -- a destination filled while the command works --------------------------------------------
+
+
+def test_a_folder_made_at_out_while_the_run_trains_is_left_as_it_is(tmp_path):
+    """--out did not exist when the run was checked; the user makes it meanwhile: the run
+    must not replace it (there was no --force, and the folder is not a run)."""
+    with Running("train", "--dataset", "digits", "--out", "docs", cwd=tmp_path) as run:
+        run.wait_for(lambda: run.stdout_lines, "the run did not start")
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "thesis.txt").write_text("precious")
+        status, _, stderr = run.finish()
+    assert status == 1, stderr
+    assert "docs was created or filled while this run trained; it was left as it is" in stderr
+    assert "Nothing was written to docs." in stderr
+    assert [p.name for p in (tmp_path / "docs").iterdir()] == ["thesis.txt"]
+    assert (tmp_path / "docs" / "thesis.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+def test_force_leaves_a_run_given_a_users_file_while_it_trained(tmp_path):
+    target = tmp_path / "run"
+    target.mkdir()
+    (target / "model.npz").write_bytes(b"earlier")
+    with pytest.raises(FileExistsError, match=r"given files deepcat did not write \(notes.txt\)"):
+        with StagedRunDir(target, force=True) as staged:
+            (staged.staging / "model.npz").write_bytes(b"new")
+            (target / "notes.txt").write_text("mine")
+            staged.commit()
+    assert sorted(p.name for p in target.iterdir()) == ["model.npz", "notes.txt"]
+    assert (target / "model.npz").read_bytes() == b"earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_a_file_written_at_a_tune_out_during_the_search_is_kept(tmp_path):
+    """The table's destination was free when tune started; a file that appears there meanwhile
+    is not replaced without --force: the table is printed and the command exits 1."""
+    args = ("tune", "--dataset", "digits", "--hidden", "16", "--cv", "2", "--n-jobs", "1",
+            "--out", "t.csv")  # fmt: skip
+    with Running(*args, cwd=tmp_path) as run:
+        run.wait_for(lambda: any(line.startswith("grid:") for line in run.stdout_lines),
+                     "the search did not start")  # fmt: skip
+        (tmp_path / "t.csv").write_text("my,precious,data\n")
+        status, stdout, stderr = run.finish()
+    assert status == 1, stderr
+    assert "the table above could not be written to t.csv: t.csv already exists" in stderr
+    assert "train the best setting: deepcat train" in stdout
+    assert (tmp_path / "t.csv").read_text() == "my,precious,data\n"

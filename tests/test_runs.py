@@ -103,7 +103,7 @@ def test_commit_replaces_an_earlier_run_as_a_whole(tmp_path):
     target = tmp_path / "run"
     target.mkdir()
     (target / "mislabeled.png").write_bytes(b"earlier")
-    with StagedRunDir(target) as staged:
+    with StagedRunDir(target, force=True) as staged:
         (staged.staging / "model.npz").write_bytes(b"new")
         staged.commit()
     assert sorted(p.name for p in target.iterdir()) == [MARKER, "model.npz"]

@@ -20,7 +20,7 @@ def die():
 
 
 def main(run_dir, how):
-    with Claim(run_dir, "train"), StagedRunDir(run_dir) as staged:
+    with Claim(run_dir, "train"), StagedRunDir(run_dir, force=True) as staged:
         (staged.staging / "model.npz").write_bytes(b"new")
         staged.commit(_exchange=how == "exchange", _after_first_rename=die)
 

@@ -9,6 +9,7 @@ as one or two plain lines on stderr, never as a traceback, with the exit statuse
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -62,4 +63,17 @@ def main(args=None):
     except MemoryError as error:
         click.echo(f"Error: {memory_message(error)}", err=True)
         status = 1
+    except OSError as error:  # the output itself failed: stdout on a full disk, a closed pipe
+        _quiet_output()
+        if error.errno != errno.EPIPE:
+            click.echo(f"Error: cannot write the output: {error.strerror}", err=True)
+        status = 1
     sys.exit(status or 0)
+
+
+def _quiet_output():
+    """Point stdout at /dev/null, so that Python's last flush of what could not be written
+    does not fail again with a traceback of its own at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from deepcat.cli.run_files import is_run_folder_name, is_run_metrics
-from deepcat.data.files import current_umask, short_name, temporary_prefix
+from deepcat.data.files import current_umask, open_regular_file, short_name, temporary_prefix
 from deepcat.formatting import listed
 from deepcat.signals import DeferredSignals
 
@@ -125,6 +125,26 @@ def check_run_dir(path, force):
         raise FileExistsError(f"{path} holds the current folder; {FORCE_RULE} you are not in")
 
 
+def check_still_replaceable(path, force):
+    """Refuse, when a run is committed, a non-empty RUN_DIR that :func:`check_run_dir` would no
+    longer let it replace: a folder created or filled while the run trained.
+
+    Raises
+    ------
+    FileExistsError
+    """
+    if not force:
+        raise FileExistsError(
+            f"{path} was created or filled while this run trained; it was left as it is"
+        )
+    foreign = foreign_names(path)
+    if foreign:
+        raise FileExistsError(
+            f"{path} was given files deepcat did not write ({listed(foreign)}) while this run "
+            f"trained; it was left as it is, since {FORCE_RULE}"
+        )
+
+
 def refuse_link(path, what):
     """Refuse an --out that is a symbolic link: deepcat writes the ``what`` the user names, not
     whatever the link points to.
@@ -205,9 +225,7 @@ def read_json_object(source, limit):
         if isinstance(source, int):
             data = os.pread(source, limit + 1, 0)
         else:
-            if not Path(source).is_file():  # a FIFO would block, a device never end
-                return {}
-            with open(source, "rb") as handle:
+            with open_regular_file(source, "JSON file", allow_empty=True) as handle:
                 data = handle.read(limit + 1)
         value = json.loads(data) if 0 < len(data) <= limit else {}
     except (OSError, ValueError):
@@ -263,10 +281,15 @@ class StagedRunDir:
         that a later run can remove it if this process is killed.
     committed : bool
         Whether the run is in place at RUN_DIR (and an earlier run there removed).
+    force : bool
+        Whether an earlier run at RUN_DIR may be replaced (``--force``). :func:`check_run_dir`
+        looked before the training; the commit looks again (:func:`check_still_replaceable`),
+        since a folder may have been created or filled meanwhile.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, force=False):
         self.path = Path(path)
+        self.force = force
         self.staging = None
         self.committed = False
         self._held = None
@@ -319,6 +342,7 @@ class StagedRunDir:
         self._held = DeferredSignals().__enter__()
         earlier = None
         if self.path.is_dir() and any(self.path.iterdir()):
+            check_still_replaceable(self.path, self.force)
             if _exchange and _exchange_folders(self.staging, self.path):
                 earlier = self.staging
             else:
@@ -327,7 +351,11 @@ class StagedRunDir:
             if _after_first_rename is not None:
                 _after_first_rename()
             if earlier is not self.staging:
-                os.replace(self.staging, self.path)
+                try:
+                    os.replace(self.staging, self.path)
+                except OSError:
+                    os.replace(earlier, self.path)  # the earlier run goes back where it was
+                    raise
         else:
             os.replace(self.staging, self.path)
         self.staging = None

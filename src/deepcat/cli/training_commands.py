@@ -79,10 +79,10 @@ def train(
         if dataset == "folder":
             with usage_errors(ctx):
                 run_folder.check_apart(out, data_options["data_dir"])
-        _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, given)
+        _train(ctx, out, force, dataset, data_options, from_model, freeze, cv, n_jobs, given)
 
 
-def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, given):
+def _train(ctx, out, force, dataset, data_options, from_model, freeze, cv, n_jobs, given):
     """``deepcat train`` once its --out is claimed and checked."""
     from deepcat.cli import runs
     from deepcat.cli.reports import comparison_summary, rising_cost_warnings, train_summary
@@ -96,7 +96,7 @@ def _train(ctx, out, dataset, data_options, from_model, freeze, cv, n_jobs, give
         runs.check_settings(settings, n_hidden=len(settings["hidden"]))
     cv_results = _cross_validate(ctx, data, settings, cv, n_jobs, out) if cv else None
     data_record = {"name": dataset} | data_options
-    staged = run_folder.StagedRunDir(out)
+    staged = run_folder.StagedRunDir(out, force)
     try:
         with staged:
             with failures(out):
@@ -200,10 +200,10 @@ def tune(
     with claimed(out, "tune"):
         with usage_errors(ctx):
             tuning.check_table_path(out, force)
-        _tune(ctx, out, dataset, cv, n_jobs, typed_data, given)
+        _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given)
 
 
-def _tune(ctx, out, dataset, cv, n_jobs, typed_data, given):
+def _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given):
     """``deepcat tune`` once its --out is claimed and checked."""
     from deepcat.cli import runs, tuning
     from deepcat.cli.reports import tune_plan, tune_report
@@ -234,6 +234,8 @@ def _tune(ctx, out, dataset, cv, n_jobs, typed_data, given):
                 "tune",
             )
         try:
+            # Checked again: a file may have appeared at --out during the search.
+            tuning.check_table_path(out, force)
             results.to_csv(out)
             unwritten = None
         except OSError as error:
