@@ -215,6 +215,8 @@ def test_an_out_on_a_read_only_mount(tmp_path):
     [
         ("", "--out is empty"),
         ("two\nlines", "--out 'two\\nlines' holds a control character"),
+        # a C1 control (U+009B, the one-byte CSI of some terminals) is refused like the C0 ones
+        ("a\x9bb", "--out 'a\\x9bb' holds a control character"),
         ("/", "--out / is the root folder"),
     ],
 )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from deepcat.cli.run_files import is_run_folder_name, is_run_metrics
 from deepcat.data.files import current_umask, open_regular_file, short_name, temporary_prefix
-from deepcat.formatting import listed
+from deepcat.formatting import listed, printable
 from deepcat.signals import DeferredSignals
 
 MARKER = ".deepcat-run"
@@ -43,7 +43,6 @@ _STAMP = r"\d{8}-\d{6}(?:-\d+)?"
 
 FORCE_RULE = "--force replaces only a deepcat run folder"
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _METRICS_LIMIT = 64 * 2**20
 """A metrics.json larger than this is not read to recognise it."""
 _MARKER_LIMIT = 4096
@@ -81,8 +80,10 @@ def out_path(text, default):
         return default()
     if text == "":
         raise ValueError("--out is empty; give a name, or leave --out out for the default")
-    if _CONTROL.search(text):
-        raise ValueError(f"--out {text!r} holds a control character; choose a plain name")
+    if printable(text) != text:
+        raise ValueError(
+            f"--out '{printable(text)}' holds a control character; choose a plain name"
+        )
     if Path(os.path.abspath(text)).name == "":
         raise ValueError(f"--out {text} is the root folder; choose a folder under it")
     return Path(text)

@@ -33,11 +33,11 @@ def worker_count(n_jobs, n_fits) -> int:
     -------
     int
     """
-    from joblib import effective_n_jobs
+    from joblib import cpu_count, effective_n_jobs
 
     check_n_jobs(n_jobs)
-    cores = os.cpu_count() or 1
-    return max(1, min(effective_n_jobs(n_jobs), n_fits, cores))
+    # joblib's count honours the CPU affinity and a container's CPU quota, unlike os.cpu_count.
+    return max(1, min(effective_n_jobs(n_jobs), n_fits, cpu_count()))
 
 
 def end_with_parent(parent):
