@@ -22,7 +22,9 @@ LAYERS = {
     "deepcat.core": 1,
     "deepcat.training": 2,
     "deepcat.data": 2,
+    "deepcat.plots": 2,
     "deepcat.network": 3,
+    "deepcat.course": 3,
     "deepcat.sklearn": 4,
     "deepcat.cli": 5,
 }

@@ -1,10 +1,10 @@
-"""deepcat.cli.plots: the PNG files decode, with the sizes the module promises."""
+"""deepcat.plots: the PNG files decode, with the sizes the module promises."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from deepcat.cli.plots import (
+from deepcat.plots import (
     MAX_MISLABELED,
     mislabeled_grid_size,
     plot_costs,

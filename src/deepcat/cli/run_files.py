@@ -20,7 +20,7 @@ def write_run_files(folder, run, dataset, metrics):
     list of str
         The file names written, in that order.
     """
-    from deepcat.cli import plots
+    from deepcat import plots
 
     folder = Path(folder)
     run.network.save(folder / "model.npz")
@@ -53,7 +53,7 @@ def write_comparison(folder, all_metrics, subfolders):
     subfolders : list of str
         Where each learning rate's own files are, relative to ``folder``.
     """
-    from deepcat.cli import plots
+    from deepcat import plots
 
     curves = {m["hyperparameters"]["learning_rate"]: m["costs"] for m in all_metrics}
     plots.plot_learning_rates(curves, Path(folder) / "learning_rates.png")
