@@ -140,3 +140,25 @@ def test_every_hidden_activation_has_a_backward():
     assert set(act.BACKWARDS) == set(act.HIDDEN_ACTIVATIONS)
     with pytest.raises(ValueError, match="unknown hidden-layer activation 'softmax'"):
         act.get_backward("softmax")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu", "softmax"])
+def test_top_level_activations_give_the_courses_pair(name):
+    """``A, cache = deepcat.sigmoid(Z)`` with a two-row Z gets A and Z, not A's two rows."""
+    import deepcat
+
+    Z = np.array([[-2.0, 0.0, 3.0], [1.0, -1.0, 0.5]])
+    A, cache = getattr(deepcat, name)(Z)
+    by_hand = {
+        "sigmoid": 1 / (1 + np.exp(-Z)),
+        "tanh": np.tanh(Z),
+        "relu": np.maximum(Z, 0),
+        "leaky_relu": np.where(Z > 0, Z, 0.01 * Z),
+        "softmax": np.exp(Z) / np.exp(Z).sum(axis=0),
+    }[name]
+    np.testing.assert_allclose(A, by_hand, rtol=1e-12)
+    np.testing.assert_array_equal(cache, Z)
+    dA = np.ones_like(Z)
+    if name != "softmax":
+        backward = getattr(deepcat, f"{name}_backward")
+        np.testing.assert_allclose(backward(dA, cache), act.get_derivative(name)(Z))

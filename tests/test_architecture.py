@@ -22,10 +22,10 @@ LAYERS = {
     "deepcat.core": 1,
     "deepcat.training": 2,
     "deepcat.data": 2,
-    "deepcat.plots": 2,
     "deepcat.network": 3,
-    "deepcat.course": 3,
+    "deepcat.plots": 3,
     "deepcat.sklearn": 4,
+    "deepcat.course": 4,
     "deepcat.cli": 5,
 }
 """Each module may import modules of its own layer or of lower layers only."""

@@ -14,10 +14,10 @@ import pytest
 from PIL import Image
 
 from cli_runner import assert_user_error, deepcat
-from deepcat.plots import mislabeled_grid_size
 from deepcat.core.metrics import confusion_matrix
 from deepcat.data import load_catvnoncat
 from deepcat.network import Network
+from deepcat.plots import mislabeled_grid_size
 
 COURSE = [
     "train",

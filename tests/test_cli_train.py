@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 
 from cli_runner import Running, assert_user_error, deepcat
-from deepcat.plots import mislabeled_grid_size
 from deepcat.data import DATA_ENV
 from deepcat.data.datasets import load_dataset
 from deepcat.network import Network
+from deepcat.plots import mislabeled_grid_size
 
 
 def _metrics(run_dir):

@@ -5,7 +5,14 @@ import pytest
 
 from deepcat import Network
 from deepcat.core.activations import sigmoid
-from deepcat.core.optimizers import OPTIMIZERS, Adam, Momentum, RMSprop, make_optimizer
+from deepcat.core.optimizers import (
+    OPTIMIZERS,
+    Adam,
+    Momentum,
+    RMSprop,
+    make_optimizer,
+    update_parameters,
+)
 
 X = np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])
 Y = np.array([[1.0, 0.0, 1.0]])
@@ -232,3 +239,26 @@ def test_reusing_the_gradients_as_room_gives_the_same_steps(name):
         assert scratch == ({2} if name in ("rmsprop", "adam") and not reuse else {1})
     for key in start:
         np.testing.assert_array_equal(results[0][key], results[1][key])
+
+
+def test_update_parameters_steps_only_dW_and_db_of_the_courses_grads():
+    """The course's L_model_backward also returns dA0 .. dA{L-1}; they are not parameters."""
+    parameters = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]])}
+    grads = {
+        "dA0": np.ones((2, 3)),
+        "dW1": np.array([[10.0, -20.0]]),
+        "db1": np.array([[4.0]]),
+    }
+    update_parameters(parameters, grads, 0.1)
+    np.testing.assert_allclose(parameters["W1"], [[0.0, 4.0]])  # 1 - 0.1*10, 2 + 0.1*20
+    np.testing.assert_allclose(parameters["b1"], [[0.1]])  # 0.5 - 0.1*4
+    assert sorted(parameters) == ["W1", "b1"]
+
+
+def test_update_parameters_names_a_gradient_without_a_parameter():
+    parameters = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+    with pytest.raises(ValueError, match="gradients hold dW2 but parameters have no W2"):
+        update_parameters(parameters, {"dW2": np.ones((1, 1))}, 0.1)
+    with pytest.raises(ValueError, match=r"dW1 must have W1's shape \(1, 2\), got \(2, 1\)"):
+        update_parameters(parameters, {"dW1": np.ones((2, 1))}, 0.1)
+    np.testing.assert_array_equal(parameters["W1"], np.ones((1, 2)))

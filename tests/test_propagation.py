@@ -1,6 +1,7 @@
 """The course's building blocks, composed by hand as the seed articles do."""
 
 import numpy as np
+import pytest
 
 from deepcat import (
     initialize_parameters,
@@ -188,3 +189,44 @@ def test_dropout_forward_and_backward_by_hand():
     np.testing.assert_array_equal(buffer, dropped)
     dA = np.ones((2, 3))
     np.testing.assert_array_equal(dropout_backward(dA, D, 0.5), D_expected * 2.0)
+
+
+def test_dropout_takes_one_keep_prob_for_every_hidden_layer_and_makes_its_generator():
+    """The course's forward_propagation_with_dropout(X, parameters, keep_prob=0.5) gives a float."""
+    parameters = {
+        "W1": np.ones((3, 2)),
+        "b1": np.zeros((3, 1)),
+        "W2": np.ones((3, 3)),
+        "b2": np.zeros((3, 1)),
+        "W3": np.ones((1, 3)),
+        "b3": np.zeros((1, 1)),
+    }
+    X = np.ones((2, 4))
+    AL, caches = model_forward(X, parameters, keep_prob=0.5, rng=7)
+    # RandomState(7) draws layer 1's mask first, then layer 2's, each kept where rand < 0.5.
+    rng = np.random.RandomState(7)
+    D1, D2 = rng.rand(3, 4) < 0.5, rng.rand(3, 4) < 0.5
+    np.testing.assert_array_equal(caches[0][2], D1)
+    np.testing.assert_array_equal(caches[1][2], D2)
+    A1 = 2.0 * D1 / 0.5  # Z1 = 1 + 1 = 2 in every unit, relu keeps it
+    A2 = (A1.sum(axis=0) * D2) / 0.5
+    np.testing.assert_allclose(AL, 1 / (1 + np.exp(-A2.sum(axis=0, keepdims=True))))
+    grads = model_backward(AL, np.ones((1, 4)), caches, keep_prob=0.5)
+    assert grads["dW1"].shape == (3, 2)
+    _, unseeded = model_forward(X, parameters, keep_prob=0.5)
+    assert unseeded[0][2].dtype == bool
+
+
+@pytest.mark.parametrize(
+    ("keep_prob", "error", "message"),
+    [
+        (0.0, ValueError, r"keep_prob must be in \(0, 1\], got 0.0"),
+        (1.5, ValueError, r"keep_prob must be in \(0, 1\], got 1.5"),
+        ("0.5", TypeError, "keep_prob must be a number, got '0.5'"),
+        ([0.5, 0.5, 0.5], ValueError, r"one value per hidden layer \(L - 1 = 2\), got 3"),
+    ],
+)
+def test_dropout_refuses_a_keep_prob_outside_0_1(keep_prob, error, message):
+    parameters = initialize_parameters([2, 3, 3, 1], seed=0)
+    with pytest.raises(error, match=message):
+        model_forward(np.ones((2, 4)), parameters, keep_prob=keep_prob, rng=0)

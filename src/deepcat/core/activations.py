@@ -194,3 +194,32 @@ def get_derivative(name: str) -> Callable:
 def get_backward(name: str) -> Callable:
     """Return ``backward(dA, Z, out=None)``, giving ``dA * g'(Z)``, for the activation ``name``."""
     return lookup(BACKWARDS, name, "hidden-layer activation")
+
+
+def with_cache(name: str) -> Callable:
+    """The activation ``name`` in the course's calling convention: ``A, cache = g(Z)``.
+
+    The course's week-4 ``sigmoid(Z)`` and ``relu(Z)`` (and the seeds' propagation code)
+    return the pair ``(A, activation_cache)`` with the cache ``Z``, which their
+    ``*_backward(dA, cache)`` read back. The top-level ``deepcat.sigmoid``, ``tanh``,
+    ``relu``, ``leaky_relu`` and ``softmax`` are made here, so that code written for the
+    course unpacks what it expects. A plain ``A = g(Z)`` is :func:`sigmoid` and its
+    neighbours in this module.
+
+    Returns
+    -------
+    callable ``(Z) -> (A, Z)``
+        ``Z`` of any shape (``(n_l, m)`` for layer ``l``) as an ndarray; ``A`` of its shape.
+    """
+    g = get_activation(name)
+
+    def forward(Z):
+        Z = np.asarray(Z)
+        return g(Z), Z
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__doc__ = (
+        f"``A, activation_cache = {name}(Z)``: ``A = {name}(Z)`` of ``Z``'s shape, and the "
+        f"cache ``Z`` for ``{name}_backward``; see :func:`deepcat.core.activations.with_cache`."
+    )
+    return forward

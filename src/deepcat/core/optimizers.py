@@ -22,13 +22,18 @@ optimizers.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_float
 
+PARAMETER_GRADIENT = re.compile(r"d([Wb][1-9][0-9]*)")
+"""The gradient keys :func:`update_parameters` steps: ``dW{l}`` and ``db{l}``."""
 
-def update_parameters(parameters, gradients, learning_rate, buffers=None):
+
+def update_parameters(parameters, gradients, learning_rate):
     """One step of gradient descent, the course's ``update_parameters``.
 
     Parameters
@@ -36,20 +41,60 @@ def update_parameters(parameters, gradients, learning_rate, buffers=None):
     parameters : dict
         ``"W{l}"``: ``(n_l, n_{l-1})``, ``"b{l}"``: ``(n_l, 1)``; updated in place.
     gradients : dict
-        ``"dW{l}"`` and ``"db{l}"`` with the same shapes.
+        ``"dW{l}"`` and ``"db{l}"`` with the same shapes. Other entries, such as the
+        ``"dA{l}"`` that the course's ``L_model_backward`` also returns, are not parameter
+        gradients and are left alone.
     learning_rate : float
         ``alpha``, cast to each parameter's dtype.
-    buffers : dict, optional
-        Scratch arrays by gradient key, filled on first use; given, the step allocates
-        nothing after the first call (see :class:`GradientDescent`).
 
     Returns
     -------
     parameters : the same dict.
 
+    Raises
+    ------
+    ValueError
+        When a ``dW{l}`` or ``db{l}`` has no parameter to update, or another shape.
+
     Notes
     -----
     ``W[l] = W[l] - alpha dW[l]``, ``b[l] = b[l] - alpha db[l]``.
+    """
+    steps = {}
+    for key, grad in gradients.items():
+        match = PARAMETER_GRADIENT.fullmatch(key)
+        if match is None:
+            continue
+        name = match.group(1)
+        if name not in parameters:
+            raise ValueError(f"gradients hold {key} but parameters have no {name}")
+        shape, expected = np.shape(grad), np.shape(parameters[name])
+        if shape != expected:
+            raise ValueError(f"{key} must have {name}'s shape {expected}, got {shape}")
+        steps[key] = grad
+    return descend(parameters, steps, learning_rate)
+
+
+def descend(parameters, gradients, learning_rate, buffers=None):
+    """``theta = theta - alpha d_theta`` for every entry ``"d{theta}"`` of ``gradients``.
+
+    The step of :func:`update_parameters` and :class:`GradientDescent`, for any key: the
+    Gram-matrix first layer steps its ``"ds1"`` and ``"dC1"`` with it.
+
+    Parameters
+    ----------
+    parameters : dict of ndarray
+        Updated in place; ``gradients[key]`` steps ``parameters[key[1:]]``, of its shape.
+    gradients : dict of ndarray
+    learning_rate : float
+        ``alpha``, cast to each parameter's dtype.
+    buffers : dict, optional
+        Scratch arrays by gradient key, filled on first use; given, the step allocates
+        nothing after the first call.
+
+    Returns
+    -------
+    parameters : the same dict.
     """
     rates = {}  # alpha in each parameter dtype, cast once per step
     for key, grad in gradients.items():
@@ -82,8 +127,8 @@ class GradientDescent:
         self.buffers = {}
 
     def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
-        """Apply one step to ``parameters`` in place; see :func:`update_parameters`."""
-        update_parameters(parameters, gradients, learning_rate, self.buffers)
+        """Apply one step to ``parameters`` in place; see :func:`descend`."""
+        descend(parameters, gradients, learning_rate, self.buffers)
 
 
 class Momentum:

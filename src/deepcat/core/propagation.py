@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 
 from deepcat.core.activations import get_activation, get_backward
+from deepcat.core.initializers import make_rng
 from deepcat.core.losses import add_l2_gradient, get_loss
+from deepcat.core.validation import check_in_range
 
 
 def default_activations(L: int) -> list[str]:
@@ -73,7 +75,7 @@ def linear_activation_forward(A_prev, W, b, activation, out=None):
     return g(Z, out=A_out), (linear_cache, Z)
 
 
-def dropout_forward(A, keep_prob, rng, out=None):
+def dropout_forward(A, keep_prob, rng=None, out=None):
     """Inverted dropout on a hidden layer's ``A`` ``(n_l, m)`` (Course 2).
 
     Each unit is kept with probability ``keep_prob``, and the survivors are divided by it, so
@@ -83,8 +85,9 @@ def dropout_forward(A, keep_prob, rng, out=None):
     ----------
     A : ndarray, shape (n_l, m)
     keep_prob : float in (0, 1]
-    rng : numpy.random.RandomState
-        Draws ``rng.rand(n_l, m)``, one number per unit, as the course does.
+    rng : numpy.random.RandomState or int, optional
+        Draws ``rng.rand(n_l, m)``, one number per unit, as the course does; an int seeds a
+        new generator, and None makes an unseeded one.
     out : ndarray, shape (n_l, m), optional
         Where to write the result; may be ``A`` itself.
 
@@ -95,7 +98,8 @@ def dropout_forward(A, keep_prob, rng, out=None):
     D : ndarray of bool, shape (n_l, m)
         The mask, for :func:`dropout_backward`.
     """
-    D = rng.rand(*A.shape) < keep_prob
+    keep_prob = _keep_probability(keep_prob)
+    D = make_rng(rng).rand(*A.shape) < keep_prob
     dropped = np.multiply(A, D, out=out)
     dropped /= A.dtype.type(keep_prob)
     return dropped, D
@@ -108,8 +112,31 @@ def dropout_backward(dA, D, keep_prob, out=None):
     receives the result.
     """
     masked = np.multiply(dA, D, out=out)
-    masked /= dA.dtype.type(keep_prob)
+    masked /= dA.dtype.type(_keep_probability(keep_prob))
     return masked
+
+
+def _keep_probability(keep_prob):
+    """``keep_prob`` as a float in (0, 1], or a ValueError/TypeError saying what it got."""
+    return check_in_range(keep_prob, "keep_prob", 0.0, 1.0, low_open=True)
+
+
+def hidden_keep_probs(keep_prob, L):
+    """``keep_prob`` as a list of ``L - 1`` values, one per hidden layer, or None.
+
+    A single float applies to every hidden layer, as in the course's
+    ``forward_propagation_with_dropout(X, parameters, keep_prob=0.5)``.
+    """
+    if keep_prob is None:
+        return None
+    if not isinstance(keep_prob, (list, tuple, np.ndarray)):
+        return [_keep_probability(keep_prob)] * (L - 1)
+    values = [_keep_probability(p) for p in keep_prob]
+    if len(values) != L - 1:
+        raise ValueError(
+            f"keep_prob needs one value per hidden layer (L - 1 = {L - 1}), got {len(values)}"
+        )
+    return values
 
 
 def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
@@ -122,11 +149,13 @@ def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
         ``"W{l}"``: ``(n_l, n_{l-1})``, ``"b{l}"``: ``(n_l, 1)`` for ``l = 1..L``.
     activations : list of str, length L, optional
         ``g[1], ..., g[L]``; default :func:`default_activations`.
-    keep_prob : list of float, length L - 1, optional
+    keep_prob : float or list of float (length L - 1), optional
         Inverted dropout (Course 2): hidden layer ``l`` keeps each unit with
         probability ``keep_prob[l-1]`` and divides the survivors by it, so the
-        expected activation is unchanged. ``None`` or 1.0 means no dropout.
-    rng : numpy.random.RandomState, required when dropout is on.
+        expected activation is unchanged. A float applies to every hidden layer;
+        ``None`` or 1.0 means no dropout.
+    rng : numpy.random.RandomState or int, optional
+        Draws the dropout masks, layer 1 first; None makes an unseeded generator.
 
     Returns
     -------
@@ -135,6 +164,9 @@ def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
     """
     L = len(parameters) // 2
     activations = activations or default_activations(L)
+    keep_prob = hidden_keep_probs(keep_prob, L)
+    if keep_prob is not None and min(keep_prob, default=1.0) < 1:
+        rng = make_rng(rng)
     caches = []
     A = X
     for l in range(1, L + 1):
@@ -227,7 +259,7 @@ def model_backward(AL, Y, caches, activations=None, keep_prob=None, lambd=0.0):
     caches : list of L caches from :func:`model_forward`.
     activations : list of str, length L, optional
         As given to :func:`model_forward`.
-    keep_prob : list of float, length L - 1, optional
+    keep_prob : float or list of float (length L - 1), optional
         As given to :func:`model_forward`; the masks come from the caches.
     lambd : float, default 0
         L2 strength: adds ``(lambd / m) W[l]`` to each ``dW[l]``.
@@ -246,6 +278,7 @@ def model_backward(AL, Y, caches, activations=None, keep_prob=None, lambd=0.0):
     """
     L = len(caches)
     activations = activations or default_activations(L)
+    keep_prob = hidden_keep_probs(keep_prob, L)
     get_loss(activations[-1])  # only outputs paired with a loss have the dZ = AL - Y shortcut
     m = AL.shape[1]
     gradients = {}
