@@ -243,3 +243,20 @@ def test_folder_entries_that_are_not_pictures(tmp_path):
     (root / "dog" / "empty.png").unlink()
     os.mkfifo(root / "dog" / "pipe.png")  # not a regular file: not taken for a picture
     assert load_dataset("folder", data_dir=root, test_fraction=0.5).train_y.size == 2
+
+
+def test_the_courses_2d_sets_have_its_sizes_and_seeds():
+    """C1 W3 load_planar_dataset: 400 points, 200 per class; C2 W1 circles 300/100; C2 W2 moons 300."""
+    flower = load_dataset("flower")
+    assert flower.train_x.shape == (2, 320) and flower.test_x.shape == (2, 80)
+    assert int(flower.train_y.sum()) == 160 and int(flower.test_y.sum()) == 40
+    circles = load_dataset("circles")
+    assert circles.train_x.shape == (2, 300) and circles.test_x.shape == (2, 100)
+    # make_circles puts half the points on each circle: the inner one at radius 0.8, noise 0.05.
+    radius = np.hypot(*circles.train_x)
+    inner = circles.train_y[0] == 1
+    assert inner.sum() == 150
+    assert abs(radius[inner].mean() - 0.8) < 0.02 and abs(radius[~inner].mean() - 1.0) < 0.02
+    moons = load_dataset("moons", test_fraction=0.5, split_seed=1)
+    assert moons.train_x.shape[1] + moons.test_x.shape[1] == 300
+    assert moons.classes == ["upper", "lower"]

@@ -188,13 +188,12 @@ def dataset_options(command):
         click.option(
             "--test-fraction",
             type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            help="Share of each class held out for testing (folder, breast-cancer, digits; "
-            "default 0.2).",
+            help=f"Share of each class held out for testing ({_split_sets()}; default 0.2).",
         ),
         click.option(
             "--split-seed",
             type=click.IntRange(min=0),
-            help="Seed of the train/test split (folder, breast-cancer, digits; default 0).",
+            help=f"Seed of the train/test split ({_split_sets()}; default 0).",
         ),
         click.option(
             "--image-size",
@@ -218,3 +217,8 @@ def datasets_epilog():
         lines.append(f"  {name:<14}{source.summary}")
         lines.append(f"  {'':<14}defaults: {defaults}")
     return "\n".join(lines)
+
+
+def _split_sets():
+    """The data sets that --test-fraction and --split-seed apply to, for their help."""
+    return ", ".join(name for name, source in DATASETS.items() if "split_seed" in source.options)

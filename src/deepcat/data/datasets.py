@@ -15,6 +15,8 @@ Every loader returns a :class:`deepcat.data.Dataset`:
   standardised with the training split's mean and standard deviation.
 - ``digits``: scikit-learn's 1,797 handwritten digits as 8x8 pictures of values
   0..16, divided by 16; 10 classes.
+- ``flower``, ``circles``, ``moons``: the course's 2-D sets (:mod:`deepcat.data.small_sets`),
+  with the settings of the course's runs on them as defaults.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ import numpy as np
 
 from deepcat.core.memory import check_array_fits
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_in_range, check_positive_int, class_name_problem
+from deepcat.core.validation import check_positive_int, class_name_problem
+from deepcat.data import small_sets
 from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
+from deepcat.data.splits import DEFAULT_TEST_FRACTION, split_indices
 
-DEFAULT_TEST_FRACTION = 0.2
 DEFAULT_IMAGE_SIZE = 64
 
 COURSE_DEFAULTS = {"hidden": (20, 7, 5), "learning_rate": 0.0075, "iterations": 2500}
@@ -176,41 +179,6 @@ def default_dataset(data_dir=None):
     return "catvnoncat", f"the course files were found in {folder}"
 
 
-def split_indices(labels, test_fraction, seed):
-    """A seeded train/test split that keeps each class's share (stratified).
-
-    Parameters
-    ----------
-    labels : ndarray of int, shape (m,)
-    test_fraction : float in (0, 1)
-    seed : int
-
-    Returns
-    -------
-    train, test : ndarray of int
-        Sorted example indices; each class gives ``round(m_k * test_fraction)`` examples
-        to the test split, but always keeps one for training.
-    """
-    test_fraction = check_in_range(
-        test_fraction, "test_fraction", 0.0, 1.0, low_open=True, high_open=True
-    )
-    rng = np.random.default_rng(check_positive_int(seed, "split_seed", minimum=0))
-    labels = np.asarray(labels).reshape(-1)
-    test = []
-    for k in np.unique(labels):
-        members = rng.permutation(np.flatnonzero(labels == k))
-        n_test = min(int(round(len(members) * test_fraction)), len(members) - 1)
-        test.extend(members[:n_test])
-    test = np.sort(np.asarray(test, dtype=np.int64))
-    if test.size == 0:
-        raise ValueError(
-            f"test_fraction={test_fraction} of m = {labels.size} examples leaves the test "
-            "split empty; use a larger fraction or more data"
-        )
-    train = np.setdiff1d(np.arange(labels.size), test)
-    return train, test
-
-
 # -- loaders --------------------------------------------------------------------------------
 
 
@@ -296,49 +264,6 @@ def folder_class_order(names):
     return list(COURSE_CLASSES) if names == sorted(COURSE_CLASSES) else names
 
 
-def _load_breast_cancer(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):
-    """569 tumours, 30 measurements each; standardised with the training split's statistics."""
-    from sklearn.datasets import load_breast_cancer
-
-    bunch = load_breast_cancer()
-    x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=np.int64)
-    train, test = split_indices(y, test_fraction, split_seed)
-    mean = x[train].mean(axis=0)
-    std = x[train].std(axis=0)
-    # A constant feature would divide by zero; leaving it unscaled keeps it constant (zero).
-    std[std == 0] = 1.0
-    return Dataset(
-        "breast-cancer",
-        x[train],
-        y[train].reshape(1, -1),
-        x[test],
-        y[test].reshape(1, -1),
-        [str(name) for name in bunch.target_names],
-        feature_names=[str(name) for name in bunch.feature_names],
-        mean=mean,
-        std=std,
-    )
-
-
-def _load_digits(test_fraction=DEFAULT_TEST_FRACTION, split_seed=0):
-    """1,797 handwritten digits as ``(m, 8, 8, 1)`` pictures with values 0..16."""
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    x = np.asarray(bunch.images, dtype=np.uint8)[..., np.newaxis]
-    y = np.asarray(bunch.target, dtype=np.int64)
-    train, test = split_indices(y, test_fraction, split_seed)
-    return Dataset(
-        "digits",
-        x[train],
-        y[train].reshape(1, -1),
-        x[test],
-        y[test].reshape(1, -1),
-        [str(name) for name in bunch.target_names],
-        scale=16.0,
-    )
-
-
 SPLIT_OPTIONS = ("test_fraction", "split_seed")
 LOADER_OPTIONS = ("data_dir", *SPLIT_OPTIONS, "image_size")
 """Every option a loader may take (each data set takes some of them)."""
@@ -356,12 +281,12 @@ DATASETS = {
         "your pictures: --data-dir holds one subfolder per class",
     ),
     "breast-cancer": DatasetSource(
-        _load_breast_cancer,
+        small_sets.breast_cancer,
         SPLIT_OPTIONS,
         "scikit-learn's breast cancer data, 569 examples of 30 features, 2 classes",
     ),
     "digits": DatasetSource(
-        _load_digits,
+        small_sets.digits,
         SPLIT_OPTIONS,
         "scikit-learn's 8x8 handwritten digits, 1,797 pictures, 10 classes",
         defaults={
@@ -373,6 +298,37 @@ DATASETS = {
         },
         pixel_max=16.0,
         invert=True,
+    ),
+    "flower": DatasetSource(
+        small_sets.flower,
+        SPLIT_OPTIONS,
+        "the course's planar flower (C1 W3), 400 points in 2-D, 2 classes",
+        defaults={
+            "hidden": (4,),
+            "activation": "tanh",
+            "init": "small",
+            "learning_rate": 1.2,
+            "iterations": 10000,
+        },
+    ),
+    "circles": DatasetSource(
+        small_sets.circles,
+        (),
+        "the course's circles (C2 W1), 300 train / 100 test points in 2-D",
+        defaults={"hidden": (10, 5), "init": "he", "learning_rate": 0.01, "iterations": 15000},
+    ),
+    "moons": DatasetSource(
+        small_sets.moons,
+        SPLIT_OPTIONS,
+        "the course's moons (C2 W2), 300 points in 2-D, 2 classes",
+        defaults={
+            "hidden": (5, 2),
+            "init": "he",
+            "optimizer": "adam",
+            "learning_rate": 0.0007,
+            "batch_size": 64,
+            "epochs": 5000,
+        },
     ),
 }
 
