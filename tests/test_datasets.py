@@ -246,7 +246,7 @@ def test_folder_entries_that_are_not_pictures(tmp_path):
 
 
 def test_the_courses_2d_sets_have_its_sizes_and_seeds():
-    """C1 W3 load_planar_dataset: 400 points, 200 per class; C2 W1 circles 300/100; C2 W2 moons 300."""
+    """C1 W3 load_planar_dataset: 400 points, 200 a class; C2 W1 circles 300 + 100; moons 300."""
     flower = load_dataset("flower")
     assert flower.train_x.shape == (2, 320) and flower.test_x.shape == (2, 80)
     assert int(flower.train_y.sum()) == 160 and int(flower.test_y.sum()) == 40
