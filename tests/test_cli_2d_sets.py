@@ -2,6 +2,9 @@
 
 import json
 
+import numpy as np
+from PIL import Image
+
 from cli_runner import deepcat
 
 # Course 2 week 1, "Initialization", He initialization: model(train_X, train_Y,
@@ -31,6 +34,14 @@ def test_circles_defaults_are_the_courses_he_run(tmp_path):
         assert abs(costs[iteration] - published) < 1e-13
     assert metrics["train_accuracy"] == HE_CIRCLES_ACCURACY["train"]
     assert metrics["test_accuracy"] == HE_CIRCLES_ACCURACY["test"]
+    assert "decision_boundary.png" in result.stdout
+    with Image.open(tmp_path / "run" / "decision_boundary.png") as picture:
+        assert picture.size == (640, 480)
+        pixels = np.asarray(picture.convert("RGB")).reshape(-1, 3)
+    # The Spectral map shades class 0 red and class 1 blue: both regions are drawn.
+    reddish = (pixels[:, 0] > 150) & (pixels[:, 2] < 120)
+    bluish = (pixels[:, 2] > 150) & (pixels[:, 0] < 120)
+    assert reddish.mean() > 0.05 and bluish.mean() > 0.05
 
 
 def test_flower_and_moons_train_with_their_defaults(tmp_path):

@@ -251,6 +251,29 @@ def draw_decision_boundary(
     return axes
 
 
+def plot_decision_boundary(predict, X, y, classes, path, title="Decision boundary"):
+    """The decision boundary of a model on 2-D data, as a PNG of :data:`COST_FIGSIZE`.
+
+    Parameters
+    ----------
+    predict : callable
+        ``(2, k)`` points as columns to ``k`` labels; see :func:`draw_decision_boundary`.
+    X : ndarray, shape (2, m)
+    y : ndarray, shape (1, m)
+        The labels, drawn as the points' colours.
+    classes : list of str
+        ``classes[k]`` names label ``k``, in the title.
+    path : str or Path
+    title : str
+    """
+    figure, axes = _figure(COST_FIGSIZE)
+    draw_decision_boundary(axes, predict, X, y)
+    # Spectral runs from red (label 0) to blue (the last label).
+    key = f"red {classes[0]}, blue {classes[1]}" if len(classes) == 2 else " / ".join(classes)
+    axes.set_title(f"{title} ({key})")
+    _save(figure, path)
+
+
 def current_axes():
     """pyplot's current Axes, made with a figure if there is none (``plt.gca()``).
 

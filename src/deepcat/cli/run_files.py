@@ -13,7 +13,10 @@ from deepcat.data.files import atomic_write
 
 
 def write_run_files(folder, run, dataset, metrics):
-    """Write ``model.npz``, ``metrics.json``, ``cost.png`` and, for pictures, ``mislabeled.png``.
+    """Write ``model.npz``, ``metrics.json``, ``cost.png`` and a figure of the data's kind.
+
+    Pictures get ``mislabeled.png`` (the test pictures predicted wrong); examples of two
+    features get ``decision_boundary.png`` (the training examples on the predicted regions).
 
     Returns
     -------
@@ -38,6 +41,15 @@ def write_run_files(folder, run, dataset, metrics):
             folder / "mislabeled.png",
         )
         names.append("mislabeled.png")
+    elif dataset.train_x_orig.shape[1:] == (2,):
+        plots.plot_decision_boundary(
+            run.network.predict,
+            dataset.train_x,
+            dataset.train_y,
+            dataset.classes,
+            folder / "decision_boundary.png",
+        )
+        names.append("decision_boundary.png")
     return names
 
 
