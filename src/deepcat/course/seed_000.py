@@ -388,8 +388,8 @@ def _check_layers(parameters, activation_functions):
     keys = {f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"}
     if L < 1 or set(parameters) != keys:
         raise ValueError(
-            f"activation_functions lists {len(activation_functions)} entries (the first for the "
-            f"input layer), so parameters must hold W1, b1, ..., W{L}, b{L}; got "
+            f"activation_functions lists {len(activation_functions)} entries, the first for the "
+            f"input layer, so L = {L}; parameters must hold W1 to W{L} and b1 to b{L}, got "
             f"{', '.join(sorted(parameters)) or 'none'}"
         )
     return L
