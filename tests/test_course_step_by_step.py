@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 import pytest
 
+from deepcat.core.gradient_check import parameters_to_vector, vector_to_parameters
 from deepcat.course.step_by_step import (
     L_model_backward,
     L_model_forward,
@@ -320,6 +321,27 @@ def test_dnn_utils_helpers_return_the_course_caches():
     s = 1 / (1 + np.exp(-Z))
     np.testing.assert_allclose(sigmoid_backward(dA, Z), dA * s * (1 - s), rtol=1e-15)
     np.testing.assert_array_equal(relu_backward(dA, Z), [[0.0, 0.0, 3.0]])  # dZ = 0 at z <= 0
+
+
+def test_L_model_backward_matches_central_differences_of_the_cost():
+    # With AL = sigmoid(Z[L]), as L_model_forward makes it, the course's route is the gradient
+    # of compute_cost: checked over the flattened parameter vector, W1, b1, ..., b3.
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(4, 6), (rng.rand(1, 6) > 0.5).astype(float)
+    parameters = {}
+    for l, (n, n_prev) in enumerate([(5, 4), (3, 5), (1, 3)], start=1):
+        parameters[f"W{l}"], parameters[f"b{l}"] = rng.randn(n, n_prev), rng.randn(n, 1)
+    AL, caches = L_model_forward(X, parameters)
+    grads = L_model_backward(AL, Y, caches)
+    grad = parameters_to_vector({key: grads["d" + key] for key in parameters})
+    theta = parameters_to_vector(parameters)
+
+    def cost(vector):
+        return compute_cost(L_model_forward(X, vector_to_parameters(vector, parameters))[0], Y)
+
+    eye = np.eye(theta.size) * 1e-6
+    numeric = np.array([(cost(theta + e) - cost(theta - e)) / 2e-6 for e in eye])
+    assert np.linalg.norm(grad - numeric) / (np.linalg.norm(grad) + np.linalg.norm(numeric)) < 1e-7
 
 
 def saturated_network():
