@@ -47,7 +47,9 @@ def compute_cost(AL, Y):
     """
     AL = np.clip(AL, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON)
     m = Y.shape[1]
-    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+    # (-1/m) times the sum, in the course's order: dividing the sum by m instead changes the last
+    # digit of the course's compute_cost test case (0.2797765635793422).
+    return float((-1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
 
 
 def binary_cross_entropy_from_logits(ZL, Y):

@@ -70,22 +70,9 @@ __all__ = [
 # second set is the one its network uses, and the one kept here (deepcat.core has the first).
 
 
-def sigmoid(Z):
-    """Seed 000's ``sigmoid`` activation: ``A = 1 / (1 + e^{-Z})`` and the cache ``Z``.
-
-    ``Z`` of any shape; returns ``(A, Z)`` with ``A`` of ``Z``'s shape, in [0, 1].
-    """
-    return core.sigmoid(Z), Z
-
-
-def tanh(Z):
-    """Seed 000's ``tanh`` activation; returns ``(A, Z)``, ``A`` of ``Z``'s shape in [-1, 1]."""
-    return core.tanh(Z), Z
-
-
-def relu(Z):
-    """Seed 000's ``relu`` activation ``max(0, Z)``; returns ``(A, Z)``."""
-    return core.relu(Z), Z
+sigmoid = core.with_cache("sigmoid")
+tanh = core.with_cache("tanh")
+relu = core.with_cache("relu")
 
 
 def leaky_relu(Z, negative_slope=LEAKY_RELU_SLOPE):

@@ -36,7 +36,7 @@ import numpy as np
 
 from deepcat.core import activations as core
 from deepcat.core.initializers import initialize_parameters as draw_parameters
-from deepcat.core.losses import PROBABILITY_EPSILON
+from deepcat.core.losses import compute_cost as core_compute_cost
 from deepcat.core.optimizers import update_parameters as gradient_step
 from deepcat.core.propagation import linear_activation_backward as core_activation_backward
 from deepcat.core.propagation import linear_activation_forward as core_activation_forward
@@ -66,15 +66,10 @@ __all__ = [
 ]
 
 
-def sigmoid(Z):
-    """``dnn_utils.sigmoid``: ``(A, cache)``, ``A = 1 / (1 + exp(-Z))`` of Z's shape ``(n_l, m)``
-    and ``cache = Z`` itself, for :func:`sigmoid_backward`."""
-    return core.sigmoid(Z), Z
-
-
-def relu(Z):
-    """``dnn_utils.relu``: ``(A, cache)``, ``A = max(0, Z)`` of Z's shape and ``cache = Z``."""
-    return core.relu(Z), Z
+# dnn_utils.sigmoid and dnn_utils.relu: (A, cache) with cache = Z, the pair deepcat.sigmoid
+# and deepcat.relu also return.
+sigmoid = core.with_cache("sigmoid")
+relu = core.with_cache("relu")
 
 
 def sigmoid_backward(dA, cache):
@@ -150,18 +145,14 @@ def L_model_forward(X, parameters):
 def compute_cost(AL, Y):
     """Exercise 6: ``J = -(1/m) sum(Y log(AL) + (1 - Y) log(1 - AL))``, a ``numpy.float64``.
 
-    ``AL`` (probabilities) and ``Y`` (labels) are ``(1, m)``. ``AL`` is first kept within
-    ``[1e-15, 1 - 1e-15]``, as :func:`deepcat.core.losses.compute_cost` does, so a saturated
-    prediction costs a large finite amount, not ``inf``. The sum is multiplied by ``-1/m``, the
-    course's order of operations; core divides by ``m``, which changes the last printed digit
-    of the course's test case (0.2797765635793422).
+    ``AL`` (probabilities) and ``Y`` (labels) are ``(1, m)``. This is
+    :func:`deepcat.core.losses.compute_cost`, which keeps ``AL`` within ``[1e-15, 1 - 1e-15]``
+    so that a saturated prediction costs a large finite amount, not ``inf``.
     """
     AL, Y = _matrix(AL, "AL", "(1, m)"), _matrix(Y, "Y", "(1, m)")
     if AL.shape != Y.shape:
         raise ValueError(f"AL and Y must have one shape (1, m), got {AL.shape} and {Y.shape}")
-    AL = np.clip(AL, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON)
-    m = Y.shape[1]
-    return (-1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+    return np.float64(core_compute_cost(AL, Y))
 
 
 def linear_backward(dZ, cache):
