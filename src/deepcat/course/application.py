@@ -38,6 +38,7 @@ from deepcat.core.propagation import linear_activation_forward as core_activatio
 from deepcat.core.propagation import linear_backward as core_linear_backward
 from deepcat.core.propagation import model_forward
 from deepcat.core.validation import check_layer_dims, check_positive_float, check_positive_int
+from deepcat.course.logistic_regression import load_dataset
 from deepcat.course.step_by_step import (
     L_model_backward,
     L_model_forward,
@@ -54,7 +55,6 @@ from deepcat.course.step_by_step import (
     sigmoid_output_dZ,
     stepped_parameters,
 )
-from deepcat.data.course import load_catvnoncat
 
 __all__ = [
     "load_data",
@@ -100,10 +100,11 @@ def load_data(data_dir=None):
     test_y : ndarray of int, shape (1, 50)
     classes : ndarray of bytes, shape (2,)
         ``[b'non-cat', b'cat']``, as the files store them (the notebook calls ``.decode``).
+
+    This is :func:`deepcat.course.logistic_regression.load_dataset`.
     """
-    data = load_catvnoncat(data_dir)
-    classes = np.array([name.encode("utf-8") for name in data.classes])
-    return data.train_x_orig, data.train_y, data.test_x_orig, data.test_y, classes
+    # lr_utils.load_dataset of week 2 and this function read the same two files the same way.
+    return load_dataset(data_dir)
 
 
 def initialize_parameters_deep(layer_dims):
