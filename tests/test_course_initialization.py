@@ -279,9 +279,22 @@ def test_bad_input_is_refused_in_course_terms(small_network):
         forward_propagation(X, {"W1": parameters["W1"]})
 
 
-def test_plot_decision_boundary_names_its_home():
+def test_plot_decision_boundary_draws_the_notebooks_figure():
+    """The notebook's call: plot_decision_boundary(lambda x: predict_dec(parameters, x.T), X, Y)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    train_X, train_Y, _, _ = course.load_dataset()
+    inside = lambda x: np.hypot(x[:, 0], x[:, 1]) < 0.9  # noqa: E731 - rows (k, 2), as the course
+    plt.figure()
     try:
-        import deepcat.course.planar  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="deepcat.course.planar"):
-            course.plot_decision_boundary(lambda x: x[:, 0] > 0, np.zeros((2, 3)), np.zeros((1, 3)))
+        course.plot_decision_boundary(inside, train_X, train_Y)
+        axes = plt.gca()
+        assert axes.get_xlabel() == "x1" and axes.get_ylabel() == "x2"
+        (points,) = axes.collections[-1:]
+        assert points.get_offsets().shape == (300, 2)
+        np.testing.assert_allclose(points.get_offsets(), train_X.T)
+    finally:
+        plt.close("all")

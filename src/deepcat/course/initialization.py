@@ -31,6 +31,7 @@ from deepcat.core import (
     validation,
 )
 from deepcat.core.registry import lookup
+from deepcat.course.planar import plot_decision_boundary
 from deepcat.data import planar
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "update_parameters",
 ]
 
+# init_utils.plot_decision_boundary is planar_utils' figure, unchanged.
 sigmoid = activations.sigmoid
 """``init_utils.sigmoid(x)``: the plain ``s = 1 / (1 + e^{-x})``, computed without overflow."""
 relu = activations.relu
@@ -335,22 +337,6 @@ def predict_dec(parameters, X):
     (the course's decision-boundary lambda passes ``x.T`` of a grid)."""
     a3, _ = forward_propagation(X, parameters)
     return a3 > 0.5
-
-
-def plot_decision_boundary(model, X, y):
-    """``init_utils.plot_decision_boundary``: Course 1 week 3's figure of ``model`` (a callable
-    from a grid ``(k, 2)`` to labels) over ``X`` ``(2, m)`` coloured by ``y`` ``(1, m)``.
-
-    Raises ImportError until :mod:`deepcat.course.planar`, the figure's home, is installed.
-    """
-    try:
-        from deepcat.course.planar import plot_decision_boundary as draw
-    except ImportError as error:
-        raise ImportError(
-            "plot_decision_boundary draws with deepcat.course.planar, which this deepcat "
-            "does not have"
-        ) from error
-    return draw(model, X, y)
 
 
 def model(X, Y, learning_rate=0.01, num_iterations=15000, print_cost=True, initialization="he"):
