@@ -112,7 +112,8 @@ def dropout_backward(dA, D, keep_prob, out=None):
     receives the result.
     """
     masked = np.multiply(dA, D, out=out)
-    masked /= dA.dtype.type(_keep_probability(keep_prob))
+    # keep_prob is the one dropout_forward checked when it drew D.
+    masked /= dA.dtype.type(keep_prob)
     return masked
 
 
@@ -166,6 +167,8 @@ def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
     activations = activations or default_activations(L)
     keep_prob = hidden_keep_probs(keep_prob, L)
     if keep_prob is not None and min(keep_prob, default=1.0) < 1:
+        # One generator for every layer: a seed handed to each dropout_forward would redraw
+        # the same mask pattern in every layer.
         rng = make_rng(rng)
     caches = []
     A = X
