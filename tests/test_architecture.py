@@ -16,7 +16,7 @@ import deepcat
 
 PACKAGE = Path(deepcat.__file__).parent
 LAYERS = {
-    "deepcat.__main__": 6,
+    "deepcat.__main__": 8,
     "deepcat.formatting": 0,
     "deepcat.signals": 0,
     "deepcat.core": 1,
@@ -26,7 +26,9 @@ LAYERS = {
     "deepcat.plots": 3,
     "deepcat.sklearn": 4,
     "deepcat.course": 4,
-    "deepcat.cli": 5,
+    "deepcat.runs": 5,
+    "deepcat.web": 6,
+    "deepcat.cli": 7,
 }
 """Each module may import modules of its own layer or of lower layers only."""
 MAX_LINES = 400

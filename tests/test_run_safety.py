@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from cli_runner import Running, assert_user_error, deepcat
-from deepcat.cli.run_folder import MARKER, StagedRunDir
+from deepcat.runs.folder import MARKER, StagedRunDir
 
 HELPERS = Path(__file__).parent / "helpers"
 QUICK = ("train", "--dataset", "breast-cancer", "--iterations", "5")

@@ -1,9 +1,9 @@
-"""deepcat.cli.runs: settings resolution and the staged RUN_DIR."""
+"""deepcat.runs.train: settings resolution and the staged RUN_DIR."""
 
 import pytest
 
-from deepcat.cli.run_folder import MARKER, StagedRunDir, check_run_dir, default_run_dir
-from deepcat.cli.runs import check_settings, fit_options, planned_iterations, resolve_settings
+from deepcat.runs.folder import MARKER, StagedRunDir, check_run_dir, default_run_dir
+from deepcat.runs.train import check_settings, fit_options, planned_iterations, resolve_settings
 
 
 def test_user_settings_override_the_data_set_defaults():
@@ -113,8 +113,8 @@ def test_commit_replaces_an_earlier_run_as_a_whole(tmp_path):
 def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
     import numpy as np
 
-    from deepcat.cli.runs import fit_with_progress
     from deepcat.network import Network
+    from deepcat.runs.train import fit_with_progress
 
     X, Y = tiny_binary
     settings = resolve_settings("breast-cancer", {"hidden": [3], "iterations": 40})
@@ -127,7 +127,7 @@ def test_training_with_the_progress_bar_is_plain_fit(tiny_binary):
 
 
 def test_networks_built_from_settings():
-    from deepcat.cli.runs import build_network
+    from deepcat.runs.train import build_network
 
     logistic = build_network(resolve_settings("breast-cancer", {"hidden": []}), 30, 2)
     assert logistic.layer_dims == [30, 1] and logistic.output == "sigmoid"

@@ -16,7 +16,7 @@ import pytest
 from cli_runner import deepcat
 from deepcat import Network
 from deepcat.cli.app import cli
-from deepcat.cli.options import flag
+from deepcat.runs.option_types import flag
 from deepcat.sklearn import DeepCatClassifier
 from deepcat.sklearn.model_selection import network_settings
 from deepcat.training.settings import (

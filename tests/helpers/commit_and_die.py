@@ -11,8 +11,8 @@ import os
 import signal
 import sys
 
-from deepcat.cli.run_claim import Claim
-from deepcat.cli.run_folder import StagedRunDir
+from deepcat.runs.claim import Claim
+from deepcat.runs.folder import StagedRunDir
 
 
 def die():

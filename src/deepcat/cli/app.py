@@ -16,9 +16,10 @@ import sys
 import click
 
 from deepcat import __version__
-from deepcat.cli.errors import memory_message, stop_on_signals, stop_status
+from deepcat.cli.errors import stop_on_signals, stop_status
 from deepcat.cli.model_commands import evaluate, inspect, predict
 from deepcat.cli.training_commands import train, tune
+from deepcat.runs.messages import memory_message
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -9,29 +9,19 @@ Ctrl-C (:func:`stop_on_signals`): the command cleans up what it was writing and 
 
 from __future__ import annotations
 
-import errno
-import re
 import signal
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
-from deepcat.data.datasets import LOADER_OPTIONS
-from deepcat.formatting import option_flag, printable
+from deepcat.formatting import printable
+from deepcat.runs.messages import memory_message, option_names, os_error_message
 from deepcat.signals import STOPPING_SIGNALS
 from deepcat.training.loop import DivergenceError
-from deepcat.training.settings import FIT
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
-
-_OPTION_NAMES = re.compile(  # a name already written as an option (--lambd) is left alone
-    r"(?<![-\w])({})\b".format(
-        "|".join(sorted((*(s.name for s in FIT), *LOADER_OPTIONS), key=len, reverse=True))
-    )
-)
 
 
 class Stopped(KeyboardInterrupt):
@@ -69,54 +59,6 @@ def stop_status(error=None):
     return 128 + error.signum, f"interrupted by {signal.Signals(error.signum).name}"
 
 
-def memory_message(error):
-    """The one line a ``MemoryError`` becomes: its own words if it has some."""
-    said = str(error).strip()
-    if "memory" in said:
-        return said
-    if said:
-        return f"not enough memory: {said}"
-    return (
-        "not enough memory for this run; try a smaller data set, --image-size, --hidden "
-        "or --batch-size"
-    )
-
-
-WRITE_ERRNOS = frozenset(
-    getattr(errno, name) for name in ("ENOSPC", "EFBIG", "EDQUOT", "EROFS") if hasattr(errno, name)
-)
-"""The system's errors that only writing meets: a full disk, a file-size limit, a quota, a
-read-only mount."""
-
-_STAGING = re.compile(r"^\..+\.partial$")
-"""A staging folder of :class:`deepcat.cli.run_folder.StagedRunDir`: ``.NAME.<pid>@...partial``."""
-
-
-def os_error_message(error, out=None):
-    """The line an ``OSError`` becomes: ``cannot write FILE: No space left on device`` when
-    writing failed, ``FILE: Permission denied`` otherwise, never with the ``[Errno N]`` of
-    ``str(error)``. A file inside a staging folder is named by its place in ``out``, the
-    --out the user gave; an error that names no file names ``out``.
-
-    deepcat's own ``OSError``s (no ``errno``) already say everything in their words.
-    """
-    if error.errno is None or not error.strerror:
-        return str(error)
-    path = error.filename
-    if path is not None and out is not None:
-        parts = Path(path).parts
-        for index, part in enumerate(parts):
-            if _STAGING.match(part):
-                path = Path(out, *parts[index + 1 :])
-                break
-    writing = error.errno in WRITE_ERRNOS
-    if path is None:
-        path = out if writing else None
-    if path is None:
-        return error.strerror
-    return f"{'cannot write ' if writing else ''}{path}: {error.strerror}"
-
-
 @contextmanager
 def failures(out=None):
     """Turn the library's errors about data, files, memory and training into one-line
@@ -142,11 +84,6 @@ def usage_errors(ctx):
         yield
     except (ValueError, TypeError, FileExistsError) as error:
         raise click.UsageError(option_names(printable(str(error))), ctx) from None
-
-
-def option_names(message):
-    """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
-    return _OPTION_NAMES.sub(lambda match: option_flag(match.group(1)), message)
 
 
 def interrupted(message):

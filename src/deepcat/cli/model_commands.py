@@ -1,17 +1,17 @@
 """``deepcat evaluate``, ``predict`` and ``inspect``: read the options, call
-:mod:`deepcat.cli.evaluation`, print :mod:`deepcat.cli.reports`."""
+:mod:`deepcat.runs.evaluation`, print :mod:`deepcat.cli.reports`."""
 
 from __future__ import annotations
 
 import click
 
-from deepcat.cli import evaluation
 from deepcat.cli.errors import failures, usage_errors
 from deepcat.cli.options import dataset_options
 from deepcat.cli.reports import evaluation_report, model_facts
 from deepcat.data.preprocessing import image_record
 from deepcat.formatting import printable
 from deepcat.network import Network
+from deepcat.runs import evaluation
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""``deepcat train`` and ``deepcat tune``: read the options, call :mod:`deepcat.cli.runs` and
+"""``deepcat train`` and ``deepcat tune``: read the options, call :mod:`deepcat.runs.train` and
 :mod:`deepcat.cli.tuning`, print :mod:`deepcat.cli.reports`."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from contextlib import contextmanager
 
 import click
 
-from deepcat.cli import run_claim, run_folder
 from deepcat.cli.errors import failures, interrupted, usage_errors
 from deepcat.cli.options import (
     dataset_options,
@@ -19,6 +18,8 @@ from deepcat.cli.options import (
     tune_base_options,
 )
 from deepcat.data.datasets import LOADER_OPTIONS, default_dataset, load_dataset, loader_options
+from deepcat.runs import claim as run_claim
+from deepcat.runs import folder as run_folder
 from deepcat.training.settings import SETTINGS, TUNABLE
 
 
@@ -84,9 +85,9 @@ def train(
 
 def _train(ctx, out, force, dataset, data_options, from_model, freeze, cv, n_jobs, given):
     """``deepcat train`` once its --out is claimed and checked."""
-    from deepcat.cli import runs
     from deepcat.cli.reports import comparison_summary, rising_cost_warnings, train_summary
     from deepcat.network import Network
+    from deepcat.runs import train as runs
 
     with failures():
         data = load_dataset(dataset, **data_options)
@@ -131,7 +132,7 @@ def _train(ctx, out, force, dataset, data_options, from_model, freeze, cv, n_job
 
 @contextmanager
 def claimed(out, command, *, run_dir=False):
-    """Hold :class:`~deepcat.cli.run_claim.Claim` on ``out`` for the block, printing its notes
+    """Hold :class:`~deepcat.runs.claim.Claim` on ``out`` for the block, printing its notes
     on stderr; a claim that cannot be had is a one-line failure (exit 1), before any work."""
     claim = run_claim.Claim(out, command, run_dir=run_dir)
     try:
@@ -205,8 +206,9 @@ def tune(
 
 def _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given):
     """``deepcat tune`` once its --out is claimed and checked."""
-    from deepcat.cli import runs, tuning
+    from deepcat.cli import tuning
     from deepcat.cli.reports import tune_plan, tune_report
+    from deepcat.runs import train as runs
 
     grid_given = {setting.name: given.pop(setting.name) for setting in TUNABLE}
     grid_given["hidden"] = list(grid_given["hidden"])

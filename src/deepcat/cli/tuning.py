@@ -1,6 +1,6 @@
 """Model selection from the command line: ``deepcat train --cv K`` and ``deepcat tune``.
 
-The command line's settings (:func:`deepcat.cli.runs.resolve_settings`) become
+The command line's settings (:func:`deepcat.runs.train.resolve_settings`) become
 :class:`~deepcat.sklearn.DeepCatClassifier` settings through
 :func:`deepcat.sklearn.model_selection.network_settings`, so each fold trains exactly as
 ``deepcat train`` would on that fold's examples. The folds are stratified and
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.cli.run_folder import refuse_link, timestamped_path
-from deepcat.cli.runs import NETWORK_NAMES, check_settings, fit_options, refuse_repeats
 from deepcat.core.validation import DTYPES
 from deepcat.data import to_columns
 from deepcat.formatting import option_flag, value_text
+from deepcat.runs.folder import refuse_link, timestamped_path
+from deepcat.runs.train import NETWORK_NAMES, check_settings, fit_options, refuse_repeats
 from deepcat.sklearn.results import is_search_table
 from deepcat.training.settings import BY_NAME, TUNABLE
 
@@ -39,7 +39,7 @@ def estimator_settings(settings, learning_rate):
     Parameters
     ----------
     settings : dict
-        From :func:`deepcat.cli.runs.resolve_settings`.
+        From :func:`deepcat.runs.train.resolve_settings`.
     learning_rate : float
 
     Returns
@@ -60,7 +60,7 @@ def grid_values(settings, given):
     Parameters
     ----------
     settings : dict
-        The base settings (:func:`deepcat.cli.runs.resolve_settings`); a setting the user
+        The base settings (:func:`deepcat.runs.train.resolve_settings`); a setting the user
         gave no values for is tried with its base value only.
     given : dict
         Command-line name to the list of values the user gave, or ``None`` / ``[]``.
@@ -87,7 +87,7 @@ def grid_values(settings, given):
 def check_grid(settings, grid):
     """Validate every combination of ``grid`` with the base settings, before any training.
 
-    By the same rules as ``deepcat train`` (:func:`deepcat.cli.runs.check_settings`), so that a
+    By the same rules as ``deepcat train`` (:func:`deepcat.runs.train.check_settings`), so that a
     grid cannot fail halfway: values that are valid alone may clash together (``--keep-prob``
     with ``--hidden none``). The learning rates, which clash with nothing, are checked once.
 
@@ -162,7 +162,7 @@ def cross_validate_rates(data, settings, cv, n_jobs):
     ----------
     data : Dataset
     settings : dict
-        From :func:`deepcat.cli.runs.resolve_settings`, checked.
+        From :func:`deepcat.runs.train.resolve_settings`, checked.
     cv : int >= 2
     n_jobs : int
         Processes, as in joblib (-1: every core).
@@ -198,7 +198,7 @@ def search(data, settings, grid, params, cv, n_jobs, description):
     data : Dataset
         Its training split is searched (:func:`training_inputs`); the test split is not used.
     settings : dict
-        From :func:`deepcat.cli.runs.resolve_settings` (for the dtype).
+        From :func:`deepcat.runs.train.resolve_settings` (for the dtype).
     grid, params :
         As in :func:`~deepcat.sklearn.model_selection.grid_search`.
     cv, n_jobs : int

@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from deepcat.cli.run_files import is_run_folder_name, is_run_metrics
 from deepcat.data.files import current_umask, open_regular_file, short_name, temporary_prefix
 from deepcat.formatting import listed, printable
+from deepcat.runs.files import is_run_folder_name, is_run_metrics
 from deepcat.signals import DeferredSignals
 
 MARKER = ".deepcat-run"
@@ -32,7 +32,7 @@ RUN_FILES = frozenset(
     {"model.npz", "metrics.json", "cost.png", "mislabeled.png", "learning_rates.png", MARKER}
 )
 """The names of the files a run writes; a run of several learning rates puts its runs in
-``lr-*`` subfolders (:func:`deepcat.cli.run_files.run_folder_name`)."""
+``lr-*`` subfolders (:func:`deepcat.runs.files.run_folder_name`)."""
 
 REPLACED = ".replaced-"
 """``RUN_DIR.replaced-<time>``: an earlier run kept in sight while ``--force`` replaces it."""
@@ -197,7 +197,7 @@ def foreign_names(folder, _nested=False):
 
 def is_deepcat_run(folder):
     """Whether ``folder`` is a real folder (not a link) holding :data:`MARKER`, or (for runs
-    written before it existed) a ``metrics.json`` (:func:`~deepcat.cli.run_files.is_run_metrics`)
+    written before it existed) a ``metrics.json`` (:func:`~deepcat.runs.files.is_run_metrics`)
     or ``model.npz`` (:func:`~deepcat.data.model_files.is_model_file`) written by deepcat,
     directly or in an ``lr-*`` folder."""
     from deepcat.data.model_files import is_model_file
@@ -329,7 +329,7 @@ class StagedRunDir:
         An earlier run at RUN_DIR is replaced as a whole: exchanged with the staging folder in
         one step (Linux's ``renameat2(RENAME_EXCHANGE)``), or, where that is not available,
         first renamed to :func:`replaced_path`, so that a crash between the two renames leaves
-        it in sight (:mod:`deepcat.cli.run_claim` restores it), and removed once the new run is
+        it in sight (:mod:`deepcat.runs.claim` restores it), and removed once the new run is
         in place. Signals are held from here to the end of the block.
 
         ``_exchange=False`` (take the two-rename path) and ``_after_first_rename`` (called

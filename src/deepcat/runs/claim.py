@@ -10,7 +10,7 @@ Holding the lock, the command also tidies the folder the --out is in: it removes
 folders and temporary files of deepcat processes that no longer run (their names say whose
 they are: :func:`deepcat.data.files.leftover_owner`) and the lock files nobody holds, and
 for a RUN_DIR, puts back an earlier run that a killed ``--force`` had moved aside
-(:func:`deepcat.cli.run_folder.replaced_runs`). Each of these is said in one line of
+(:func:`deepcat.runs.folder.replaced_runs`). Each of these is said in one line of
 :attr:`Claim.notes`.
 """
 
@@ -24,9 +24,9 @@ import socket
 import time
 from pathlib import Path
 
-from deepcat.cli.run_folder import read_json_object, replaced_runs
 from deepcat.data.files import host_name, leftover_owner, owner_is_gone, short_name
 from deepcat.formatting import listed
+from deepcat.runs.folder import read_json_object, replaced_runs
 
 LOCK_SUFFIX = ".lock"
 _RECORD_LIMIT = 4096
@@ -203,7 +203,7 @@ def remove_leftovers(folder, keep=None):
 def restore_replaced(path):
     """Put back the run a killed ``--force`` moved to ``RUN_DIR.replaced-<time>`` when RUN_DIR is
     missing; otherwise say where such a folder is. Only folders that
-    :func:`~deepcat.cli.run_folder.replaced_runs` accepts are touched. Returns the lines to
+    :func:`~deepcat.runs.folder.replaced_runs` accepts are touched. Returns the lines to
     print."""
     path = Path(path)
     kept = replaced_runs(path)

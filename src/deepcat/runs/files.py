@@ -1,7 +1,7 @@
 """The files of one ``deepcat train`` run: the model, ``metrics.json`` and the figures.
 
 Every file is written atomically, into the staging folder that
-:class:`deepcat.cli.run_folder.StagedRunDir` commits at the end.
+:class:`deepcat.runs.folder.StagedRunDir` commits at the end.
 """
 
 from __future__ import annotations

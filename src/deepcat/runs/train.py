@@ -1,8 +1,8 @@
 """One ``deepcat train`` run: settings, the network, training with a progress bar, its files.
 
 The command line collects options; this module turns them into a
-:class:`~deepcat.Network`, trains it and writes the run's files (:mod:`deepcat.cli.run_files`)
-into the staging folder of :class:`deepcat.cli.run_folder.StagedRunDir`.
+:class:`~deepcat.Network`, trains it and writes the run's files (:mod:`deepcat.runs.files`)
+into the staging folder of :class:`deepcat.runs.folder.StagedRunDir`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.cli.run_files import run_folder_name, write_comparison, write_run_files
 from deepcat.core.metrics import confusion_matrix
 from deepcat.core.validation import DTYPES
 from deepcat.data.datasets import get_source
 from deepcat.data.preprocessing import preprocessing_record
 from deepcat.formatting import option_flag, value_text
 from deepcat.network import Network
+from deepcat.runs.files import run_folder_name, write_comparison, write_run_files
 from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
 
 RECORDED_DEFAULTS = ("activation", "init", "seed", "dtype", "optimizer", "record_every")
