@@ -53,3 +53,16 @@ def test_flower_and_moons_train_with_their_defaults(tmp_path):
         metrics = json.loads((tmp_path / name / "metrics.json").read_text())
         assert metrics["layer_dims"] == layer_dims
         assert metrics["dataset"] == name
+
+
+def test_force_replaces_a_two_feature_run_with_its_decision_boundary(tmp_path):
+    # decision_boundary.png is one of a run's own files, so --force may replace the run.
+    for attempt in range(2):
+        extra = ["--force"] if attempt else []
+        result = deepcat(
+            "train", "--dataset", "flower", "--iterations", "50", "--out", "run", *extra,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "run" / "decision_boundary.png").is_file()
+    assert not list(tmp_path.glob("run.replaced-*"))

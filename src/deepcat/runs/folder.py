@@ -29,7 +29,15 @@ MARKER = ".deepcat-run"
 """The file every committed run holds: JSON with the deepcat version and the time."""
 
 RUN_FILES = frozenset(
-    {"model.npz", "metrics.json", "cost.png", "mislabeled.png", "learning_rates.png", MARKER}
+    {
+        "model.npz",
+        "metrics.json",
+        "cost.png",
+        "mislabeled.png",
+        "decision_boundary.png",
+        "learning_rates.png",
+        MARKER,
+    }
 )
 """The names of the files a run writes; a run of several learning rates puts its runs in
 ``lr-*`` subfolders (:func:`deepcat.runs.files.run_folder_name`)."""
