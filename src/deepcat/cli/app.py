@@ -1,4 +1,4 @@
-"""The ``deepcat`` command: ``train``, ``tune``, ``evaluate``, ``predict`` and ``inspect``.
+"""The ``deepcat`` command: ``train``, ``tune``, ``evaluate``, ``predict``, ``inspect``, ``serve``.
 
 Built on click. The commands live in :mod:`deepcat.cli.training_commands` and
 :mod:`deepcat.cli.model_commands`; each reads its options (generated from the settings'
@@ -18,6 +18,7 @@ import click
 from deepcat import __version__
 from deepcat.cli.errors import stop_on_signals, stop_status
 from deepcat.cli.model_commands import evaluate, inspect, predict
+from deepcat.cli.serve_command import serve
 from deepcat.cli.training_commands import train, tune
 from deepcat.runs.messages import memory_message
 
@@ -41,7 +42,7 @@ def check_current_folder():
         ) from None
 
 
-for command in (train, tune, evaluate, predict, inspect):
+for command in (train, tune, evaluate, predict, inspect, serve):
     cli.add_command(command)
 
 

@@ -196,6 +196,26 @@ def image_record(network):
     }
 
 
+def image_pixels(path, record):
+    """One picture file as the model sees it: resized and mapped to its data set's range.
+
+    Parameters
+    ----------
+    path : str or Path
+    record : dict
+        An image preprocessing record (:func:`image_record`).
+
+    Returns
+    -------
+    ndarray, shape (height, width, channels)
+        uint8 for 8-bit data sets, else floats in ``[0, pixel_max]`` (the digits'
+        ``[0, 16]``, inverted).
+    """
+    height, width, channels = record["image_shape"]
+    pixels = load_image(path, (height, width), channels)
+    return to_dataset_range(pixels, record.get("pixel_max", 255.0), record.get("invert", False))
+
+
 def image_inputs(path, record, dtype=np.float64):
     """One picture file as a network input column, preprocessed as recorded by the model.
 
@@ -211,7 +231,4 @@ def image_inputs(path, record, dtype=np.float64):
     X : ndarray, shape (n_x, 1)
         ``n_x = height * width * channels``.
     """
-    height, width, channels = record["image_shape"]
-    pixels = load_image(path, (height, width), channels)
-    raw = to_dataset_range(pixels, record.get("pixel_max", 255.0), record.get("invert", False))
-    return inputs_from_raw(record, raw[np.newaxis], dtype)
+    return inputs_from_raw(record, image_pixels(path, record)[np.newaxis], dtype)

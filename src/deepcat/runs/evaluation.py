@@ -198,9 +198,24 @@ def predict_picture(network, record, path):
     """
     X = image_inputs(path, record, network.dtype)
     label = int(network.predict(X)[0, 0])
-    probabilities = network.predict_proba(X)[:, 0]
+    return label, float(class_probabilities(network, X)[label, 0])
+
+
+def class_probabilities(network, X):
+    """The probability the model gives each class, for each example.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+
+    Returns
+    -------
+    ndarray, shape (n_classes, m)
+        Under a sigmoid output, ``1 - P`` (class 0) above ``P`` (class 1); the softmax
+        output otherwise. Each column sums to 1.
+    """
+    probabilities = network.predict_proba(X)
     if network.output == "sigmoid":
-        probability = probabilities[0] if label == 1 else 1 - probabilities[0]
-    else:
-        probability = probabilities[label]
-    return label, float(probability)
+        return np.concatenate([1 - probabilities, probabilities])
+    return probabilities

@@ -1,0 +1,91 @@
+"""``deepcat serve``'s server: uvicorn running :func:`deepcat.web.app.create_app`.
+
+The socket is bound before anything is printed, so the address printed is one that answers
+(``--port 0`` prints the port the system chose), and a port in use is an error before the
+server starts. Ctrl-C and SIGTERM stop the server as uvicorn stops it (open connections get
+:data:`GRACE_SECONDS` to end), then the application stops its training job; uvicorn then
+re-raises the signal, so the command ends as any deepcat command stopped by it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+from deepcat.web.app import create_app
+
+GRACE_SECONDS = 3
+"""How long open connections (a page watching a training run) may take to end at shutdown."""
+
+
+def is_loopback(host):
+    """Whether ``host`` names this machine only (``127.0.0.1``, ``::1``, ``localhost``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host, port):
+    """A listening TCP socket on ``host``:``port`` (IPv6 for an address with colons).
+
+    Raises
+    ------
+    OSError
+        When the address cannot be listened on (a port in use, an address not of this
+        machine).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+        sock.set_inheritable(True)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def address(sock):
+    """``http://HOST:PORT/`` of a bound socket, as a browser takes it."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def serve(runs_dir, host, port, say):
+    """Serve the application until stopped.
+
+    Parameters
+    ----------
+    runs_dir : str or Path
+    host : str
+    port : int
+        0 lets the system choose a free port.
+    say : callable(str)
+        Prints a line for the user (the address, and a warning off loopback).
+    """
+    import uvicorn
+
+    sock = bind(host, port)
+    try:
+        app = create_app(runs_dir, host="127.0.0.1" if is_loopback(host) else host)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACE_SECONDS,
+            server_header=False,
+        )
+        say(f"deepcat is serving the runs in {runs_dir} at {address(sock)}")
+        if not is_loopback(host):
+            say(
+                f"note: listening on {host}, not on 127.0.0.1: anyone who can reach this "
+                "machine can use these pages, upload pictures and start training runs"
+            )
+        say("Press Ctrl-C to stop.")
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
