@@ -58,7 +58,10 @@ class Server:
 def served(runs, *extra, cwd=None):
     """``deepcat serve --runs RUNS --port 0 EXTRA`` running for the block, then Ctrl-C."""
     runs = Path(runs)
-    with Running("serve", "--runs", runs, "--port", "0", *extra, cwd=cwd or runs.parent) as running:
+    # Named relative to the folder it runs in, as a user types it (the pages show the name).
+    where = cwd or runs.parent
+    name = os.path.relpath(runs, where)
+    with Running("serve", "--runs", name, "--port", "0", *extra, cwd=where) as running:
         found = []
 
         def address():
