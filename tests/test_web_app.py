@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from cli_runner import deepcat
+from cli_runner import assert_user_error, deepcat
 from deepcat.web import predict
 from deepcat.web.app import create_app
 
@@ -270,3 +270,49 @@ def test_a_loopback_server_answers_only_to_loopback_names(client):
     # A page on a DNS name made to point at 127.0.0.1 (DNS rebinding) is not answered.
     assert client.get("/api/runs", headers={"Host": "attacker.example"}).status_code == 400
     assert client.get("/api/runs", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_a_softmax_model_gives_every_class_its_bar(tmp_path):
+    # scikit-learn's digits store ink as 0..16 on a zero background; a photo of a digit is dark
+    # ink on white paper, which deepcat inverts, so each picture here is one digit drawn so.
+    from sklearn.datasets import load_digits
+
+    result = deepcat(
+        "train", "--dataset", "digits", "--epochs", "20", "--out", "runs/digits", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    digits = load_digits()
+    pictures, paths = [], []
+    for digit in range(10):
+        ink = digits.images[np.flatnonzero(digits.target == digit)[0]]
+        paper = np.rint(255 - ink * (255 / 16)).astype(np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(paper).save(buffer, format="PNG")
+        pictures.append((f"{digit}.png", buffer.getvalue()))
+        paths.append(tmp_path / f"{digit}.png")
+        paths[-1].write_bytes(buffer.getvalue())
+    told = deepcat("predict", "runs/digits/model.npz", *paths, cwd=tmp_path)
+    assert told.returncode == 0, told.stderr
+    with TestClient(create_app(tmp_path / "runs"), base_url="http://127.0.0.1") as client:
+        response = ask(client, "digits", pictures)
+    assert response.status_code == 200, response.text
+    answers = response.json()["answers"]
+    for answer, line in zip(answers, told.stdout.splitlines(), strict=True):
+        assert line.endswith(f": {answer['class']} (probability {answer['probability']:.4f})")
+        classes = [entry["class"] for entry in answer["probabilities"]]
+        assert classes == [str(k) for k in range(10)]
+        total = sum(entry["probability"] for entry in answer["probabilities"])
+        assert total == pytest.approx(1, abs=1e-12)
+    # Twenty epochs of the digits' defaults learn these ten well; most are told right.
+    assert sum(answer["class"] == answer["name"][0] for answer in answers) >= 8
+    with Image.open(io.BytesIO(base64.b64decode(answers[0]["seen"].split(",", 1)[1]))) as seen:
+        assert seen.size == (8, 8) and seen.mode == "L"
+        # As the model sees it: the ink bright again (16 - 16 * (paper / 255)), to a shade.
+        ink = digits.images[0] * (255 / 16)
+        assert np.abs(np.asarray(seen, float) - ink).max() <= 1
+
+
+def test_runs_under_a_path_that_is_a_file_are_refused(tmp_path):
+    (tmp_path / "runs").write_text("not a folder")
+    result = deepcat("serve", "--runs", "runs", "--port", "0", cwd=tmp_path, timeout=60)
+    assert_user_error(result, 1, "--runs runs is a file, not a folder")
