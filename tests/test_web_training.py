@@ -325,6 +325,11 @@ def test_get_never_changes_anything(client, runs):
     client.post("/api/train/stop", json={})
 
 
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
 def post_json(url, value):
     request = urllib.request.Request(
         url, data=json.dumps(value).encode(), headers={"Content-Type": "application/json"}
@@ -337,15 +342,17 @@ def test_ctrl_c_on_the_server_stops_its_run_and_leaves_nothing(tmp_path):
     runs = tmp_path / "runs"
     with served(runs) as server:
         started = post_json(server.url + "api/train", {"dataset": "flower", "settings": LONG})
-        stream = urllib.request.urlopen(
-            f"{server.url}api/train/events?job={started['job']}", timeout=30
-        )  # a page watching the run must not hold the server up
         deadline = time.monotonic() + 60
-        while b'"type": "progress"' not in stream.readline():
+        while get_json(server.url + "api/train/status")["running"]["events"] < 3:
             assert time.monotonic() < deadline, "no progress event in 60 s"
+            time.sleep(0.05)
         assert any(name.endswith(".partial") for name in os.listdir(runs))  # it is training
-        status, stdout, stderr = server.stop(signal.SIGINT)
-        stream.close()
+        # A page watching the run must not hold the server up.
+        with urllib.request.urlopen(
+            f"{server.url}api/train/events?job={started['job']}", timeout=30
+        ) as stream:
+            assert stream.readline() == b"retry: 100\n"
+            status, stdout, stderr = server.stop(signal.SIGINT)
     assert status == 130, (stdout, stderr)
     assert stderr.strip() == "interrupted" and "Traceback" not in stderr
     assert leftovers(runs) == []
