@@ -163,6 +163,7 @@ def train_and_write(
     source_path=None,
     *,
     cv_results=None,
+    progress=None,
 ):
     """Train one network per learning rate and write each run's files into ``folder``.
 
@@ -182,6 +183,14 @@ def train_and_write(
     cv_results : list of CVResult, optional
         ``deepcat train --cv``: the K-fold results of each learning rate, in order,
         recorded in each run's ``metrics.json`` as ``cross_validation``.
+    progress : object, optional
+        Told how the training goes, in place of the progress bar (the web application's live
+        view). Before each learning rate's fit, ``progress.start(learning_rate, network,
+        total, X_train, X_test)`` (``total`` the planned updates, ``X_train`` ``(n_x,
+        m_train)`` and ``X_test`` ``(n_x, m_test)`` the inputs as the network takes them)
+        returns the ``callback(iteration, cost)`` that :meth:`Network.fit` calls after every
+        update; what the callback raises ends the training and leaves this function. Once the
+        run's files are written, ``progress.finish(metrics)`` gets its ``metrics.json``.
 
     Returns
     -------
@@ -199,8 +208,15 @@ def train_and_write(
     all_metrics, subfolders, files = [], [], []
     for index, rate in enumerate(rates):
         network = build_network(settings, X_train.shape[0], len(data.classes), source, freeze)
-        label = f"lr {rate:g}" if len(rates) > 1 else "training"
-        history = fit_with_progress(network, X_train, data.train_y, rate, settings, label)
+        if progress is None:
+            label = f"lr {rate:g}" if len(rates) > 1 else "training"
+            history = fit_with_progress(network, X_train, data.train_y, rate, settings, label)
+        else:
+            total = planned_iterations(settings, X_train.shape[1])
+            callback = progress.start(rate, network, total, X_train, X_test)
+            history = network.fit(
+                X_train, data.train_y, rate, callback=callback, **fit_options(settings)
+            )
         run = evaluate_run(rate, network, history, X_train, X_test)
         metrics = run_metrics(run, data, settings, data_record)
         if cv_results is not None:
@@ -212,6 +228,8 @@ def train_and_write(
             target = target / subfolders[-1]
         files = write_run_files(target, run, data, metrics)
         all_metrics.append(metrics)
+        if progress is not None:
+            progress.finish(metrics)
     if len(rates) > 1:
         write_comparison(folder, all_metrics, subfolders)
     return all_metrics, subfolders, files
