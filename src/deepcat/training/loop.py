@@ -130,8 +130,10 @@ def train(network, X, Y, config, validation=None, callback=None):
     validation : (X_val, Y_val) or None, shaped like ``X`` and ``Y``
     callback : callable(iteration, cost) or None
         Called after every update: ``callback(k, cost)`` sees the parameters after ``k + 1``
-        updates (``cost`` is the one computed before the last of them). If it raises, ``fit``
-        raises the same exception with the parameters of those ``k + 1`` updates.
+        updates (``cost`` is the one computed before the last of them), but for ``W1`` under
+        the ``"gram"`` method, which is written back only when the loop ends (computing it
+        at every update would undo the method's saving). If it raises, ``fit`` raises the
+        same exception with the parameters, ``W1`` included, of those ``k + 1`` updates.
 
     Returns
     -------
