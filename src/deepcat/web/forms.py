@@ -12,6 +12,8 @@ does, and their complaints name the options as ``deepcat train``'s do.
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from deepcat.data.datasets import DATASETS, default_dataset
@@ -35,6 +37,11 @@ MAIN_SETTINGS = (
     "keep_prob",
 )
 """The settings the form shows first; the others are under "More settings"."""
+
+_DEFAULT_NOTE = re.compile(r"\s*(\[default: [^\]]*\]|Default: [^.]*\.$)")
+"""``[default: relu]`` or ``Default: see the data sets below.`` in a help line: the command
+line's default, before a data set's. A form shows the default that applies, the chosen data
+set's, in the field itself."""
 
 WEB_DATASETS = tuple(name for name, source in DATASETS.items() if "data_dir" not in source.options
                      or source.usual_places)  # fmt: skip
@@ -67,7 +74,7 @@ def setting_fields():
             {
                 "name": setting.name,
                 "flag": flag(setting),
-                "help": setting.help,
+                "help": _DEFAULT_NOTE.sub("", setting.help),
                 "kind": kind,
                 "choices": choices,
                 "default": ""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+import uvicorn
+
 from deepcat.web.app import create_app
 
 GRACE_SECONDS = 3
@@ -68,8 +70,6 @@ def serve(runs_dir, host, port, say):
     say : callable(str)
         Prints a line for the user (the address, and a warning off loopback).
     """
-    import uvicorn
-
     sock = bind(host, port)
     try:
         app = create_app(runs_dir, host="127.0.0.1" if is_loopback(host) else host)
@@ -86,6 +86,19 @@ def serve(runs_dir, host, port, say):
                 "machine can use these pages, upload pictures and start training runs"
             )
         say("Press Ctrl-C to stop.")
-        uvicorn.Server(config).run(sockets=[sock])
+        _Server(config, app.state.trainer.close).run(sockets=[sock])
     finally:
         sock.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling the training job to stop as soon as a signal asks the server
+    to, so the pages watching it see it end while the server waits for their connections."""
+
+    def __init__(self, config, stop_jobs):
+        super().__init__(config)
+        self.stop_jobs = stop_jobs
+
+    def handle_exit(self, sig, frame):
+        self.stop_jobs()
+        super().handle_exit(sig, frame)
