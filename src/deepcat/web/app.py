@@ -60,7 +60,7 @@ def create_app(runs_dir="runs", *, host="127.0.0.1"):
     """
     runs_dir = Path(runs_dir)
     catalogue = Catalogue(runs_dir)
-    trainer = training.Trainer(runs_dir, catalogue)
+    trainer = training.Trainer(runs_dir)
 
     @asynccontextmanager
     async def lifespan(app):

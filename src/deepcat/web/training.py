@@ -59,13 +59,12 @@ class Trainer:
     Parameters
     ----------
     runs_dir : Path
-        Where runs are written (``runs_dir/<time>``), the root of ``catalogue``.
-    catalogue : Catalogue
-        The runs under ``runs_dir``, by whose ids a job names its run.
+        Where runs are written (``runs_dir/<time>``); a job names its run by the folder's
+        path under it, the id :class:`~deepcat.web.catalogue.Catalogue` finds it by.
     """
 
-    def __init__(self, runs_dir, catalogue):
-        self.runs_dir, self.catalogue = Path(runs_dir), catalogue
+    def __init__(self, runs_dir):
+        self.runs_dir = Path(runs_dir)
         self.closed = False
         self._jobs = OrderedDict()
         self._count = 0
