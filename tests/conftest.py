@@ -50,3 +50,39 @@ def tiny_binary():
     X = rng.randn(4, 30)
     Y = (X[0] + 0.5 * X[1] > 0).astype(float).reshape(1, -1)
     return X, Y
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright; skipped where it is missing, unless
+    DEEPCAT_REQUIRE_BROWSER=1 (CI) makes that a failure."""
+    from web_server import CHROMIUM, CHROMIUM_ARGS, skip_without_browser
+
+    skip_without_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page 1280 x 900. The test fails if the page logs an error to its console or
+    throws one: a page that works only for the eye still counts as broken."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"the browser's console reported errors: {errors}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from deepcat.formatting import printable
@@ -40,6 +42,8 @@ def serve(runs_dir, host, port):
     """
     from deepcat.web.server import serve as serve_forever
 
+    if os.path.exists(runs_dir) and not os.path.isdir(runs_dir):
+        raise click.ClickException(printable(f"--runs {runs_dir} is a file, not a folder"))
     try:
         serve_forever(runs_dir, host, port, click.echo)
     except OSError as error:

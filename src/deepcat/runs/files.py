@@ -11,6 +11,10 @@ from pathlib import Path
 
 from deepcat.data.files import atomic_write
 
+FIGURES = ("cost.png", "mislabeled.png", "decision_boundary.png", "learning_rates.png")
+"""The figures a run may write: the cost curve, one figure of the data's kind, and for several
+learning rates their curves on one figure."""
+
 
 def write_run_files(folder, run, dataset, metrics):
     """Write ``model.npz``, ``metrics.json``, ``cost.png`` and a figure of the data's kind.

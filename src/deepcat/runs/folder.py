@@ -22,23 +22,13 @@ from pathlib import Path
 
 from deepcat.data.files import current_umask, open_regular_file, short_name, temporary_prefix
 from deepcat.formatting import listed, printable
-from deepcat.runs.files import is_run_folder_name, is_run_metrics
+from deepcat.runs.files import FIGURES, is_run_folder_name, is_run_metrics
 from deepcat.signals import DeferredSignals
 
 MARKER = ".deepcat-run"
 """The file every committed run holds: JSON with the deepcat version and the time."""
 
-RUN_FILES = frozenset(
-    {
-        "model.npz",
-        "metrics.json",
-        "cost.png",
-        "mislabeled.png",
-        "decision_boundary.png",
-        "learning_rates.png",
-        MARKER,
-    }
-)
+RUN_FILES = frozenset({"model.npz", "metrics.json", *FIGURES, MARKER})
 """The names of the files a run writes; a run of several learning rates puts its runs in
 ``lr-*`` subfolders (:func:`deepcat.runs.files.run_folder_name`)."""
 

@@ -14,16 +14,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepcat.runs.files import is_run_metrics
-from deepcat.runs.folder import RUN_FILES, read_json_object
+from deepcat.runs.files import FIGURES, is_run_metrics
+from deepcat.runs.folder import read_json_object
 from deepcat.web.http import WebError
 
 MAX_DEPTH = 3
 """How many folders down from the runs folder a run is looked for (``a/b/lr-0.01``)."""
 METRICS_LIMIT = 64 * 2**20
 """A metrics.json larger than this is not read."""
-FIGURES = tuple(sorted(name for name in RUN_FILES if name.endswith(".png")))
-"""The figures a run may hold, the only files of a run the application serves."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,8 @@ class Run:
     metrics : dict
         Its ``metrics.json``.
     figures : tuple of str
-        The :data:`FIGURES` it holds.
+        The :data:`deepcat.runs.files.FIGURES` it holds, the only files of a run the
+        application serves.
     has_model : bool
     modified : float
         ``metrics.json``'s modification time, in seconds since the epoch.
