@@ -6,11 +6,13 @@ import pytest
 from deepcat.data import planar
 from deepcat.data.toy_sets import (
     BLOB_CENTRES,
-    NOISE,
-    SIZE,
+    NOISE_LIMITS,
+    SEED_LIMITS,
+    SIZE_LIMITS,
     TOY_SETS,
     make_toy_set,
 )
+from deepcat.training.settings import SEEDS
 
 
 @pytest.mark.parametrize("name", list(TOY_SETS))
@@ -115,7 +117,8 @@ def test_noise_is_the_standard_deviation_in_the_points_units():
 
 
 def test_limits_are_declared_once_and_refused_in_deepcats_words():
-    assert SIZE.text == "in [20, 1000]" and NOISE.text == "in [0, 1]"
+    assert SIZE_LIMITS == (20, 1000) and NOISE_LIMITS == (0, 1)
+    assert SEED_LIMITS == (SEEDS.low, SEEDS.high)  # a data seed is one of deepcat's seeds
     refusals = [
         ({"m": 19}, ValueError, "m must be an int >= 20, got 19"),
         ({"m": 1001}, ValueError, "m must be an int in [20, 1000], got 1001"),
@@ -124,6 +127,7 @@ def test_limits_are_declared_once_and_refused_in_deepcats_words():
         ({"noise": 1.5}, ValueError, "noise must be in [0, 1], got 1.5"),
         ({"seed": -1}, ValueError, "seed must be an int >= 0, got -1"),
         ({"seed": 2**32}, ValueError, "seed must be an int in [0, 2**32 - 1], got 4294967296"),
+        ({"seed": 1.0}, TypeError, "seed must be an int >= 0, got 1.0"),
     ]
     for options, kind, message in refusals:
         with pytest.raises(kind) as error:

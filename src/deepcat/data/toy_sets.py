@@ -15,8 +15,10 @@ global random state is left alone. Every set returns ``X`` of shape ``(2, m)`` (
 - ``xor``: points uniform in the square [-1, 1]², labelled 1 where exactly one coordinate is
   positive; the noise moves a point after its label is given.
 
-The limits of ``m``, ``noise`` and ``seed`` are declared once (:data:`SIZE`, :data:`NOISE`,
-:data:`SEED`) and checked with deepcat's usual messages.
+The limits of ``m``, ``noise`` and ``seed`` are declared once (:data:`SIZE_LIMITS`,
+:data:`NOISE_LIMITS`, :data:`SEED_LIMITS`) and refused in the words of every other setting of
+deepcat (:mod:`deepcat.core.validation`); the web application's playground states them from
+here.
 """
 
 from __future__ import annotations
@@ -27,16 +29,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from deepcat.core.registry import lookup
+from deepcat.core.validation import check_in_range, check_positive_int
 from deepcat.data import planar
-from deepcat.training.settings import SEEDS
-from deepcat.training.values import IntInterval, Number
+from deepcat.data.model_header import SEED_LIMIT
 
-SIZE = IntInterval(int, 20, 1000)
-"""``m``, the number of examples: enough for a train/test split, few enough to draw."""
-NOISE = Number(float, 0.0, 1.0, high_open=False)
-"""The noise's standard deviation: at 1 every set is about as wide as its noise."""
-SEED = SEEDS
-"""Every seed of deepcat: what ``numpy.random.RandomState`` accepts."""
+SIZE_LIMITS = (20, 1000)
+"""``m``, the number of examples, both ends included: enough for a train/test split, few
+enough to draw."""
+NOISE_LIMITS = (0.0, 1.0)
+"""The noise's standard deviation, both ends included: at 1 every set is about as wide as its
+noise."""
+SEED_LIMITS = (0, SEED_LIMIT - 1)
+"""What ``numpy.random.RandomState`` accepts, as every seed of deepcat."""
+SEED_HIGH_TEXT = "2**32 - 1"
 DEFAULT_SIZE = 200
 DEFAULT_SEED = 1
 """The course's seed of the flower (and ``deepcat train``'s seed)."""
@@ -140,8 +145,19 @@ def make_toy_set(name, m=DEFAULT_SIZE, noise=None, seed=DEFAULT_SEED):
         For an unknown name or a value out of its limits, naming it and its limits.
     """
     toy_set = lookup(TOY_SETS, name, "toy data set")
-    m = SIZE.check(m, "m")
-    noise = toy_set.noise if noise is None else NOISE.check(noise, "noise")
-    seed = SEED.check(seed, "seed")
+    m = _check_int(m, "m", *SIZE_LIMITS)
+    if noise is None:
+        noise = toy_set.noise
+    noise = check_in_range(noise, "noise", *NOISE_LIMITS)
+    seed = _check_int(seed, "seed", *SEED_LIMITS, high_text=SEED_HIGH_TEXT)
     X, Y = toy_set.draw(m, noise, seed)
     return np.ascontiguousarray(X, dtype=np.float64), np.asarray(Y, dtype=np.int64)
+
+
+def _check_int(value, name, low, high, high_text=None):
+    """An int in ``[low, high]``, refused as :class:`deepcat.training.values.IntInterval`
+    refuses one."""
+    value = check_positive_int(value, name, minimum=low)
+    if value > high:
+        raise ValueError(f"{name} must be an int in [{low}, {high_text or high}], got {value}")
+    return value
