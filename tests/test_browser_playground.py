@@ -87,3 +87,32 @@ def test_two_browsers_train_their_own_networks(page, browser, tmp_path):
     finally:
         other_context.close()
     assert errors == []
+
+
+def test_a_refused_setting_shows_the_command_lines_message(browser, tmp_path):
+    # Not the page fixture: the refused request is itself logged, as a failed resource.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        with served(tmp_path / "runs") as server:
+            page.goto(server.url + "playground")
+            page.wait_for_selector("#play:not([disabled])")
+            page.fill("#setting-learning_rate", "-1")
+            page.press("#setting-learning_rate", "Enter")
+            page.wait_for_selector("#error:not([hidden])")
+            assert page.inner_text("#error") == (
+                "Invalid value for '--learning-rate': expected learning rates > 0; got -1"
+            )
+            assert page.is_disabled("#play") and page.is_disabled("#step")
+            page.fill("#setting-learning_rate", "0.1")
+            page.press("#setting-learning_rate", "Enter")
+            page.wait_for_selector("#play:not([disabled])")
+            assert page.is_hidden("#error")
+            assert "--learning-rate 0.1 " in page.inner_text("#network")
+    finally:
+        context.close()
+    assert errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]

@@ -109,20 +109,23 @@ async function settle() {
   if (inFlight) await inFlight.catch(() => {});
 }
 
-// A new playground from the controls (Reset, or a control changed); the old one ends.
+// A new playground from the controls (Reset, or a control changed); the old one ends, even
+// when the controls are refused: it no longer is what they say.
 async function restart() {
   restarting = true;
   await settle();
   showError(error, "");
   const previous = session;
+  session = null;
+  if (previous) forget(previous.id);
   try {
     const created = await exclusive(() => postJSON("/api/playground", requestBody()));
     session = { id: created.id, spec: created.spec, points: created.points };
     describeNetwork(created.spec);
     drawState(created.state);
-    if (previous) forget(previous.id);
   } catch (failure) {
     showError(error, failure.message);
+    $("network").textContent = "Fix the setting above: nothing trains until the controls are accepted.";
   }
   restarting = false;
   updateButtons();
