@@ -33,12 +33,13 @@ CIRCLES_NOISE = 0.05
 MOONS_SEED, MOONS_SAMPLES, MOONS_NOISE = 3, 300, 0.2
 
 
-def flower(points_per_class=FLOWER_POINTS_PER_CLASS, seed=FLOWER_SEED):
+def flower(points_per_class=FLOWER_POINTS_PER_CLASS, seed=FLOWER_SEED, noise=FLOWER_NOISE):
     """The planar "flower": two classes of points on alternate petals.
 
-    Class ``j`` (0 then 1) takes angles ``t = linspace(3.12 j, 3.12 (j+1), N) + 0.2 n_t``
-    and radii ``r = 4 sin(4 t) + 0.2 n_r``, with ``n_t`` and ``n_r`` standard normal draws
-    (``N`` each, in that order), and places its points at ``(r sin t, r cos t)``.
+    Class ``j`` (0 then 1) takes angles ``t = linspace(3.12 j, 3.12 (j+1), N) + s n_t``
+    and radii ``r = 4 sin(4 t) + s n_r``, with ``n_t`` and ``n_r`` standard normal draws
+    (``N`` each, in that order) and ``s`` the noise, and places its points at
+    ``(r sin t, r cos t)``.
 
     Parameters
     ----------
@@ -46,6 +47,8 @@ def flower(points_per_class=FLOWER_POINTS_PER_CLASS, seed=FLOWER_SEED):
         ``N``; the course uses 200, so ``m = 400``.
     seed : int, default 1
         The course's seed.
+    noise : float, default 0.2
+        ``s``, the course's 0.2; with 0 every point lies on its petal.
 
     Returns
     -------
@@ -58,8 +61,8 @@ def flower(points_per_class=FLOWER_POINTS_PER_CLASS, seed=FLOWER_SEED):
     X = np.empty((2, 2 * n))
     Y = np.repeat(np.arange(2, dtype=np.int64), n).reshape(1, -1)
     for j in range(2):
-        t = np.linspace(j * FLOWER_SPAN, (j + 1) * FLOWER_SPAN, n) + rng.randn(n) * FLOWER_NOISE
-        r = FLOWER_RADIUS * np.sin(4 * t) + rng.randn(n) * FLOWER_NOISE
+        t = np.linspace(j * FLOWER_SPAN, (j + 1) * FLOWER_SPAN, n) + rng.randn(n) * noise
+        r = FLOWER_RADIUS * np.sin(4 * t) + rng.randn(n) * noise
         X[:, j * n : (j + 1) * n] = r * np.sin(t), r * np.cos(t)
     return X, Y
 
