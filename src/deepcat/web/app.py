@@ -1,7 +1,8 @@
 """The web application: its pages, its endpoints and what it holds while it serves.
 
-:func:`create_app` builds a Starlette application for one runs folder. Each page is a static
-HTML file under ``static/`` whose script draws what the JSON endpoints of
+:func:`create_app` builds a Starlette application for one runs folder. Each page is a template
+under ``templates/`` (the frame and navigation bar of ``base.html`` around its own part) whose
+script under ``static/`` draws what the JSON endpoints of
 :mod:`~deepcat.web.predict`, :mod:`~deepcat.web.runs_pages`, :mod:`~deepcat.web.training` and
 :mod:`~deepcat.web.playground` compute. When the server stops (Ctrl-C, SIGTERM), the running
 training job is stopped and waited for, so no partial run folder is left.
@@ -10,6 +11,7 @@ training job is stopped and waited for, so no partial run folder is left.
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -18,6 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
 
 from deepcat.web import playground, predict, runs_pages, training
 from deepcat.web.catalogue import Catalogue
@@ -25,14 +28,38 @@ from deepcat.web.http import EXCEPTION_HANDLERS, SameOriginWrites
 
 STATIC = Path(__file__).parent / "static"
 
-PAGES = {
-    "/": "predict.html",
-    "/train": "train.html",
-    "/playground": "playground.html",
-    "/runs": "runs.html",
-    "/run": "run.html",
-}
-"""Each page's address and its file under ``static/``."""
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its address, its title in the navigation bar (None: not in it), the name of
+    its template under ``templates/`` (which extends ``base.html``) and of its script under
+    ``static/``, and the navigation entry it belongs to when it has none of its own (a run's
+    page belongs to Runs)."""
+
+    path: str
+    title: str | None
+    name: str
+    section: str = ""
+
+    @property
+    def template(self):
+        return f"{self.name}.html"
+
+    @property
+    def script(self):
+        return f"{self.name}.js"
+
+
+PAGES = (
+    Page("/", "Is it a cat?", "predict"),
+    Page("/train", "Train", "train"),
+    Page("/playground", "Playground", "playground"),
+    Page("/runs", "Runs", "runs"),
+    Page("/run", None, "run", section="/runs"),
+)
+NAVIGATION = tuple(page for page in PAGES if page.title)
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -69,7 +96,8 @@ def create_app(runs_dir="runs", *, host="127.0.0.1"):
         finally:
             trainer.shutdown()
 
-    routes = [Route(path, _page(name), methods=["GET"]) for path, name in PAGES.items()]
+    templates = Jinja2Templates(directory=TEMPLATES)
+    routes = [Route(page.path, _page(templates, page), methods=["GET"]) for page in PAGES]
     routes.append(Route("/favicon.ico", _static_file("favicon.svg"), methods=["GET"]))
     for module in (predict, runs_pages, training, playground):
         routes.extend(module.ROUTES)
@@ -91,11 +119,19 @@ def create_app(runs_dir="runs", *, host="127.0.0.1"):
     return app
 
 
-def _page(name):
-    async def page(request):
-        return FileResponse(STATIC / name, headers={"Cache-Control": "no-store"})
+def _page(templates, page):
+    context = {
+        "navigation": NAVIGATION,
+        "current": page.section or page.path,
+        "script": page.script,
+    }
 
-    return page
+    async def render(request):
+        return templates.TemplateResponse(
+            request, page.template, context, headers={"Cache-Control": "no-store"}
+        )
+
+    return render
 
 
 def _static_file(name):

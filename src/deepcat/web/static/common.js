@@ -1,29 +1,4 @@
-// What every page shares: the navigation bar, calls to the JSON endpoints, errors, numbers.
-
-const PAGES = [
-  ["/", "Is it a cat?"],
-  ["/train", "Train"],
-  ["/playground", "Playground"],
-  ["/runs", "Runs"],
-];
-
-export function navigation() {
-  const header = document.getElementById("nav");
-  const here = location.pathname === "/run" ? "/runs" : location.pathname;
-  header.innerHTML = "";
-  const brand = document.createElement("a");
-  brand.href = "/";
-  brand.className = "brand";
-  brand.textContent = "deepcat";
-  header.append(brand);
-  for (const [path, title] of PAGES) {
-    const link = document.createElement("a");
-    link.href = path;
-    link.textContent = title;
-    if (path === here) link.setAttribute("aria-current", "page");
-    header.append(link);
-  }
-}
+// What every page's script shares: calls to the JSON endpoints, errors, numbers, elements.
 
 // fetch() of a JSON endpoint: the parsed answer, or an Error carrying the server's one line.
 export async function api(path, options = {}) {

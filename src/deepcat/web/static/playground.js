@@ -3,7 +3,7 @@
 // probability of class 1 over the square, the points, the cost curves, every hidden unit.
 
 import { drawLines, prepare } from "/static/charts.js";
-import { api, element, navigation, number, percent, postJSON, showError } from "/static/common.js";
+import { api, element, number, percent, postJSON, showError } from "/static/common.js";
 
 const CLASS_COLOURS = [[232, 135, 30], [31, 111, 181]]; // class 0 orange, class 1 blue
 const BACKGROUND_STRENGTH = 0.7; // how far P(class 1) tints the square towards a class colour
@@ -283,7 +283,6 @@ function describeNetwork(spec) {
 // -- start ----------------------------------------------------------------------------------
 
 async function main() {
-  navigation();
   try {
     form = await api("/api/playground/form");
   } catch (failure) {

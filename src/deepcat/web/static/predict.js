@@ -1,6 +1,6 @@
 // "Is it a cat?": send the chosen pictures to a run's model and show each answer.
 
-import { api, element, navigation, percent, showError } from "/static/common.js";
+import { api, element, percent, showError } from "/static/common.js";
 
 const modelSelect = document.getElementById("model");
 const facts = document.getElementById("model-facts");
@@ -86,8 +86,6 @@ function answerCard(answer) {
   }
   return card;
 }
-
-navigation();
 modelSelect.addEventListener("change", describeModel);
 picker.addEventListener("change", () => ask([...picker.files]));
 drop.addEventListener("dragover", (event) => {

@@ -1,7 +1,7 @@
 // One run's page: its results, its cost curve, its figures and the settings it recorded.
 
 import { drawLines } from "/static/charts.js";
-import { api, element, navigation, number, percent, settingText, showError } from "/static/common.js";
+import { api, element, number, percent, settingText, showError } from "/static/common.js";
 
 const id = new URLSearchParams(location.search).get("id") || "";
 
@@ -88,6 +88,4 @@ async function load() {
   else showRun(run);
   showFigures(run);
 }
-
-navigation();
 load().catch((failure) => showError(document.getElementById("error"), failure.message));

@@ -1,7 +1,7 @@
 // The Runs page: a sortable table of the runs, and their cost curves overlaid on demand.
 
 import { drawLines } from "/static/charts.js";
-import { api, element, navigation, number, percent, settingText, showError } from "/static/common.js";
+import { api, element, number, percent, settingText, showError } from "/static/common.js";
 
 const error = document.getElementById("error");
 const body = document.querySelector("#runs tbody");
@@ -107,7 +107,5 @@ async function load() {
   document.getElementById("empty").hidden = rows.length > 0;
   render();
 }
-
-navigation();
 compareButton.addEventListener("click", compare);
 load().catch((failure) => showError(error, failure.message));

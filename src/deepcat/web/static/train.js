@@ -2,7 +2,7 @@
 // events (server-sent) drawn as they come: the cost of each learning rate, the accuracies.
 
 import { drawLines } from "/static/charts.js";
-import { api, element, navigation, number, percent, postJSON, settingText, showError } from "/static/common.js";
+import { api, element, number, percent, postJSON, settingText, showError } from "/static/common.js";
 
 const form = document.getElementById("train-form");
 const datasetSelect = document.getElementById("dataset");
@@ -257,8 +257,6 @@ async function load() {
   if (status.running) watch(status.running.job); // another page's run: watch it too
   else setRunning(false);
 }
-
-navigation();
 datasetSelect.addEventListener("change", showDefaults);
 form.addEventListener("submit", start);
 stopButton.addEventListener("click", stop);
