@@ -72,8 +72,12 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh page 1280 x 900. The test fails if the page logs an error to its console or
-    throws one: a page that works only for the eye still counts as broken."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    throws one: a page that works only for the eye still counts as broken.
+
+    The pages' Content-Security-Policy is not applied here, since it forbids the evaluated
+    scripts through which Playwright reads a page; tests/test_browser_pages.py loads every
+    page under it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors = []

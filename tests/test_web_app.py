@@ -9,6 +9,7 @@ import base64
 import io
 import json
 import os
+import socket
 import zlib
 
 import h5py
@@ -20,6 +21,7 @@ from starlette.testclient import TestClient
 from cli_runner import assert_user_error, deepcat
 from deepcat.web import predict
 from deepcat.web.app import create_app
+from deepcat.web.server import exposure_note
 
 # Course 1 week 4, "Deep Neural Network - Application": L_layer_model with layers_dims
 # [12288, 20, 7, 5, 1], learning_rate 0.0075 and 2500 iterations prints "Accuracy: 0.8" on
@@ -200,7 +202,8 @@ def test_runs_are_listed_with_their_settings_and_results(client, served_root):
     assert course["figures"] == ["cost.png", "mislabeled.png"]
     detail = client.get("/api/run", params={"id": "course"}).json()
     on_disk = json.loads((served_root / "runs" / "course" / "metrics.json").read_text())
-    assert detail["metrics"] == on_disk
+    for key in ("costs", "classes", "hyperparameters", "test_confusion_matrix", "m_test"):
+        assert detail["metrics"][key] == on_disk[key]
 
 
 def test_figures_are_served_and_nothing_else(client, served_root):
@@ -268,8 +271,86 @@ def test_writes_from_another_site_are_refused(client, test_pictures):
 
 def test_a_loopback_server_answers_only_to_loopback_names(client):
     # A page on a DNS name made to point at 127.0.0.1 (DNS rebinding) is not answered.
-    assert client.get("/api/runs", headers={"Host": "attacker.example"}).status_code == 400
-    assert client.get("/api/runs", headers={"Host": "localhost:8000"}).status_code == 200
+    response = client.get("/api/runs", headers={"Host": "attacker.example"})
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "refused: this server answers to localhost and its addresses, not to attacker.example"
+    )
+    for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+        assert client.get("/api/runs", headers={"Host": host}).status_code == 200, host
+    for host in ("127.0.0.1.attacker.example", "[::1].attacker.example:80", "::1", ""):
+        assert client.get("/api/runs", headers={"Host": host}).status_code == 400, host
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed", "answered", "refused"),
+    [
+        ("127.0.0.2", (), ["127.0.0.2:8000", "localhost"], ["attacker.example"]),
+        ("::1", (), ["[::1]:8000"], ["attacker.example"]),
+        ("0.0.0.0", ("cats.lab.example",), ["cats.lab.example:8000", "127.0.0.1",
+                                            socket.gethostname()], ["attacker.example"]),
+        ("192.0.2.7", (), ["192.0.2.7:8000"], ["0.0.0.0", "attacker.example"]),
+    ],
+)  # fmt: skip
+def test_a_server_answers_to_its_own_names(tmp_path, host, allowed, answered, refused):
+    app = create_app(tmp_path, host=host, allowed_hosts=allowed)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        for name in answered:
+            assert client.get("/api/runs", headers={"Host": name}).status_code == 200, name
+        for name in refused:
+            assert client.get("/api/runs", headers={"Host": name}).status_code == 400, name
+
+
+def test_every_response_forbids_framing_and_foreign_scripts(client):
+    for path in ("/", "/runs", "/api/runs", "/api/nothing", "/static/common.js"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY", path
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+        assert "script-src 'self';" in policy  # the server's own script files, nothing inline
+    refused = client.get("/", headers={"Host": "attacker.example"})
+    assert refused.headers["x-frame-options"] == "DENY"
+
+
+def test_a_body_nested_too_deep_is_a_clear_refusal(client):
+    body = '{"settings": ' + "[" * 20_000 + "]" * 20_000 + "}"
+    response = client.post("/api/train", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "expected a JSON object in the request's body"
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ('{"dataset": "x", "data": {}, "layer_dims": [2, 1], "costs": [[0, NaN]]}', False),
+        ('{"dataset": "x", "data": {}, "layer_dims": [2, 1], "costs": [[0, Infinity]]}', False),
+        ("[" * 100_000 + "]" * 100_000, False),
+        ('{"dataset": "x", "data": {}, "layer_dims": [2, 1], "costs": [[0]], '
+         '"hyperparameters": "x", "classes": [1, 2], "test_confusion_matrix": [[1]], '
+         '"train_accuracy": "high", "iterations": -3}', True),
+    ],
+)  # fmt: skip
+def test_a_hostile_metrics_file_cannot_break_the_pages(tmp_path, text, listed):
+    (tmp_path / "runs" / "odd").mkdir(parents=True)
+    (tmp_path / "runs" / "odd" / "metrics.json").write_text(text)
+    with TestClient(create_app(tmp_path / "runs"), base_url="http://127.0.0.1") as client:
+        rows = client.get("/api/runs").json()["runs"]
+        assert [row["id"] for row in rows] == (["odd"] if listed else [])
+        detail = client.get("/api/run", params={"id": "odd"})
+    if listed:
+        row, metrics = rows[0], detail.json()["metrics"]
+        assert row["final_cost"] is None and row["train_accuracy"] is None
+        assert row["iterations"] is None and row["settings"] == dict.fromkeys(row["settings"])
+        assert metrics["costs"] is None and metrics["classes"] is None
+        assert metrics["hyperparameters"] is None and metrics["test_confusion_matrix"] is None
+    else:
+        assert detail.status_code == 404
+
+
+def test_the_note_for_a_server_open_to_other_machines():
+    assert exposure_note("127.0.0.1") is None and exposure_note("::1") is None
+    note = exposure_note("0.0.0.0")
+    assert note.startswith("note: listening on 0.0.0.0, not on 127.0.0.1: anyone who can reach")
 
 
 def test_a_softmax_model_gives_every_class_its_bar(tmp_path):

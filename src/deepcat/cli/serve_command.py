@@ -33,7 +33,16 @@ from deepcat.formatting import printable
     show_default=True,
     help="Port to listen on; 0 lets the system choose a free one.",
 )
-def serve(runs_dir, host, port):
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name of this machine the pages may be opened by, with --host other than "
+    "a loopback address (its own address, its host name and localhost always are). "
+    "Repeat for several.",
+)
+def serve(runs_dir, host, port, allowed_hosts):
     """Start deepcat's web application and print its address.
 
     Its pages: "Is it a cat?" (a run's model answers your pictures), Train (a run trained
@@ -45,7 +54,7 @@ def serve(runs_dir, host, port):
     if os.path.exists(runs_dir) and not os.path.isdir(runs_dir):
         raise click.ClickException(printable(f"--runs {runs_dir} is a file, not a folder"))
     try:
-        serve_forever(runs_dir, host, port, click.echo)
+        serve_forever(runs_dir, host, port, click.echo, allowed_hosts)
     except OSError as error:
         reason = error.strerror or str(error)
         raise click.ClickException(printable(f"cannot listen on {host}:{port}: {reason}")) from None

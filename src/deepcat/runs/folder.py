@@ -215,7 +215,8 @@ def is_deepcat_run(folder):
 
 def read_json_object(source, limit):
     """The JSON object in ``source``, or ``{}`` when it is missing, larger than ``limit`` bytes,
-    not JSON or not an object.
+    not JSON (``NaN`` and ``Infinity`` are not JSON) or not an object, or nested too deep to
+    read.
 
     ``source`` is a path (only a regular file is opened) or an open file descriptor, read from
     its start.
@@ -226,10 +227,14 @@ def read_json_object(source, limit):
         else:
             with open_regular_file(source, "JSON file", allow_empty=True) as handle:
                 data = handle.read(limit + 1)
-        value = json.loads(data) if 0 < len(data) <= limit else {}
-    except (OSError, ValueError):
+        value = json.loads(data, parse_constant=_refuse_constant) if 0 < len(data) <= limit else {}
+    except (OSError, ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def replaced_runs(path):

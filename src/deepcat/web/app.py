@@ -16,7 +16,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -24,7 +23,7 @@ from starlette.templating import Jinja2Templates
 
 from deepcat.web import playground, predict, runs_pages, training
 from deepcat.web.catalogue import Catalogue
-from deepcat.web.http import EXCEPTION_HANDLERS, SameOriginWrites
+from deepcat.web.http import EXCEPTION_HANDLERS, Guard, accepted_hosts
 
 STATIC = Path(__file__).parent / "static"
 
@@ -61,10 +60,8 @@ PAGES = (
 )
 NAVIGATION = tuple(page for page in PAGES if page.title)
 
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
-
-def create_app(runs_dir="runs", *, host="127.0.0.1"):
+def create_app(runs_dir="runs", *, host="127.0.0.1", allowed_hosts=()):
     """The application serving the runs under ``runs_dir``.
 
     Parameters
@@ -73,9 +70,12 @@ def create_app(runs_dir="runs", *, host="127.0.0.1"):
         Where runs are listed from, models chosen from, and new runs written (the folder
         need not exist yet).
     host : str
-        The address the server listens on. On a loopback address, requests must name the
-        server by a loopback name (``Host: 127.0.0.1:8000``), which stops a page from another
-        site reaching it through a DNS name made to point at 127.0.0.1.
+        The address the server listens on. A request must name the server by this address,
+        a loopback name, or one of ``allowed_hosts`` (:func:`~deepcat.web.http.accepted_hosts`),
+        which stops a page from another site reaching it through a DNS name of its own
+        pointed at this machine.
+    allowed_hosts : sequence of str
+        Further names of this machine the pages may be opened by.
 
     Returns
     -------
@@ -102,10 +102,7 @@ def create_app(runs_dir="runs", *, host="127.0.0.1"):
     for module in (predict, runs_pages, training, playground):
         routes.extend(module.ROUTES)
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
-    middleware = [Middleware(SameOriginWrites)]
-    if host in LOOPBACK_NAMES:
-        allowed = ["127.0.0.1", "localhost", "::1", "[::1]"]
-        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed))
+    middleware = [Middleware(Guard, hosts=accepted_hosts(host, allowed_hosts))]
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -127,8 +124,9 @@ def _page(templates, page):
     }
 
     async def render(request):
+        # A copy each time: the response keeps the request in the context it is given.
         return templates.TemplateResponse(
-            request, page.template, context, headers={"Cache-Control": "no-store"}
+            request, page.template, dict(context), headers={"Cache-Control": "no-store"}
         )
 
     return render

@@ -14,9 +14,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepcat.runs.files import FIGURES, is_run_metrics
+from deepcat.runs.files import FIGURES
 from deepcat.runs.folder import read_json_object
 from deepcat.web.http import WebError
+from deepcat.web.run_record import run_record
 
 MAX_DEPTH = 3
 """How many folders down from the runs folder a run is looked for (``a/b/lr-0.01``)."""
@@ -33,7 +34,7 @@ class Run:
     id : str
     folder : Path
     metrics : dict
-        Its ``metrics.json``.
+        Its ``metrics.json``, checked field by field (:func:`~deepcat.web.run_record.run_record`).
     figures : tuple of str
         The :data:`deepcat.runs.files.FIGURES` it holds, the only files of a run the
         application serves.
@@ -62,7 +63,8 @@ class Catalogue:
     """The runs under ``root``, found again at each look (runs come and go while it serves).
 
     A ``metrics.json`` is parsed once per version (its size and modification time), so a
-    look at a folder of many runs costs one ``stat`` per file after the first.
+    look at a folder of many runs costs one ``stat`` per file after the first; what a look no
+    longer finds is forgotten.
     """
 
     def __init__(self, root):
@@ -77,9 +79,12 @@ class Catalogue:
         -------
         list of Run
         """
-        found = []
+        found, seen = [], set()
         if self.root.is_dir() and not self.root.is_symlink():
-            self._walk(self.root, (), found)
+            self._walk(self.root, (), found, seen)
+        with self._lock:
+            for path in set(self._parsed) - seen:
+                del self._parsed[path]
         return sorted(found, key=lambda run: (-run.modified, run.id))
 
     def get(self, run_id):
@@ -109,14 +114,14 @@ class Catalogue:
             raise WebError(404, f"run {run_id!r} has no figure {name!r}")
         return run.folder / name
 
-    def _walk(self, folder, parts, found):
+    def _walk(self, folder, parts, found, seen):
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError:
             return
         names = {entry.name: entry for entry in entries}
         if parts:
-            run = self._run(folder, parts, names)
+            run = self._run(folder, parts, names, seen)
             if run is not None:
                 found.append(run)
         if len(parts) == MAX_DEPTH:
@@ -124,12 +129,13 @@ class Catalogue:
         for entry in entries:
             if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
                 continue
-            self._walk(Path(entry.path), (*parts, entry.name), found)
+            self._walk(Path(entry.path), (*parts, entry.name), found, seen)
 
-    def _run(self, folder, parts, names):
+    def _run(self, folder, parts, names, seen):
         entry = names.get("metrics.json")
         if entry is None or not entry.is_file(follow_symlinks=False):
             return None
+        seen.add(entry.path)
         try:
             stat = entry.stat(follow_symlinks=False)
         except OSError:
@@ -138,8 +144,7 @@ class Catalogue:
         with self._lock:
             cached = self._parsed.get(entry.path)
         if cached is None or cached[0] != version:
-            metrics = read_json_object(entry.path, METRICS_LIMIT)
-            cached = (version, metrics if is_run_metrics(metrics) else None)
+            cached = (version, run_record(read_json_object(entry.path, METRICS_LIMIT)))
             with self._lock:
                 self._parsed[entry.path] = cached
         metrics = cached[1]

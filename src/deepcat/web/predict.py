@@ -2,9 +2,10 @@
 
 A picture is read exactly as ``deepcat predict`` reads a file (:mod:`deepcat.data.images`:
 any format Pillow reads, up to its pixel limit, upright, over white, resized), after the
-upload is checked against :data:`MAX_PICTURE_BYTES` and :data:`MAX_PICTURES`. An upload lives
-only in the server's memory and, while it is decoded, in one temporary file that is removed
-at once; nothing uploaded is kept.
+upload is checked against :data:`MAX_PICTURE_BYTES` and :data:`MAX_PICTURES`. Nothing uploaded
+is kept: an upload is held only while it is answered, in memory or (a large one) in the form
+parser's temporary file, and while it is decoded in one temporary file of deepcat's; all are
+removed when the answer is sent.
 """
 
 from __future__ import annotations

@@ -29,31 +29,28 @@ LISTED_SETTINGS = (
 
 
 def run_summary(run):
-    """One row of the list: the run's id, data set, layers, main settings and results."""
+    """One row of the list: the run's id, data set, layers, main settings and results (each
+    None where the run does not record it)."""
     metrics = run.metrics
     row = {
         "id": run.id,
         "kind": "comparison" if run.is_comparison else "run",
-        "dataset": printable(metrics["dataset"]),
+        "dataset": metrics["dataset"],
         "layer_dims": metrics["layer_dims"],
         "modified": run.modified,
         "figures": list(run.figures),
         "has_model": run.has_model,
     }
     if run.is_comparison:
-        row["learning_rates"] = metrics.get("learning_rates")
-        row["runs"] = [
-            {key: entry.get(key) for key in ("folder", "learning_rate", "train_accuracy",
-                                              "test_accuracy", "final_cost")}
-            for entry in metrics["runs"] if isinstance(entry, dict)
-        ]  # fmt: skip
+        row["learning_rates"] = metrics["learning_rates"]
+        row["runs"] = metrics["runs"]
         return row
-    settings = metrics.get("hyperparameters") or {}
+    settings = metrics["hyperparameters"] or {}
     row["settings"] = {key: settings.get(key) for key in LISTED_SETTINGS}
-    costs = metrics.get("costs") or []
-    row["final_cost"] = costs[-1][1] if costs and isinstance(costs[-1], list) else None
+    costs = metrics["costs"]
+    row["final_cost"] = costs[-1][1] if costs else None
     for key in ("train_accuracy", "test_accuracy", "iterations", "fit_seconds"):
-        row[key] = metrics.get(key)
+        row[key] = metrics[key]
     return row
 
 

@@ -58,7 +58,17 @@ def address(sock):
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def serve(runs_dir, host, port, say):
+def exposure_note(host):
+    """What to tell a user who serves on ``host``, when it is not this machine only."""
+    if is_loopback(host):
+        return None
+    return (
+        f"note: listening on {host}, not on 127.0.0.1: anyone who can reach this machine can "
+        "use these pages, upload pictures and start training runs"
+    )
+
+
+def serve(runs_dir, host, port, say, allowed_hosts=()):
     """Serve the application until stopped.
 
     Parameters
@@ -69,10 +79,12 @@ def serve(runs_dir, host, port, say):
         0 lets the system choose a free port.
     say : callable(str)
         Prints a line for the user (the address, and a warning off loopback).
+    allowed_hosts : sequence of str
+        Further names of this machine the pages may be opened by.
     """
     sock = bind(host, port)
     try:
-        app = create_app(runs_dir, host="127.0.0.1" if is_loopback(host) else host)
+        app = create_app(runs_dir, host=host, allowed_hosts=allowed_hosts)
         config = uvicorn.Config(
             app,
             log_level="warning",
@@ -80,13 +92,16 @@ def serve(runs_dir, host, port, say):
             server_header=False,
         )
         say(f"deepcat is serving the runs in {runs_dir} at {address(sock)}")
-        if not is_loopback(host):
-            say(
-                f"note: listening on {host}, not on 127.0.0.1: anyone who can reach this "
-                "machine can use these pages, upload pictures and start training runs"
-            )
+        note = exposure_note(host)
+        if note:
+            say(note)
         say("Press Ctrl-C to stop.")
-        _Server(config, app.state.trainer.close).run(sockets=[sock])
+        try:
+            _Server(config, app.state.trainer.close).run(sockets=[sock])
+        finally:
+            # A second Ctrl-C makes uvicorn skip the application's shutdown: the job is
+            # stopped and waited for here all the same, so its staged files are removed.
+            app.state.trainer.shutdown()
     finally:
         sock.close()
 

@@ -9,32 +9,43 @@ function factRow(name, value) {
   return element("tr", {}, element("th", { text: name }), element("td", { text: value }));
 }
 
+// "80.0 % (40 of 50)", or as much of it as the run recorded. Fields a run does not record
+// (an older deepcat's run) come as null.
+function accuracyText(accuracy, correct, total) {
+  const counts = correct === null || total === null ? "" : ` (${correct} of ${total})`;
+  return percent(accuracy) + counts;
+}
+
 function showRun(run) {
   const metrics = run.metrics;
   document.getElementById("results").hidden = false;
   const facts = document.querySelector("#facts tbody");
   facts.append(
-    factRow("Train accuracy", `${percent(metrics.train_accuracy)} (${metrics.train_correct} of ${metrics.m_train})`),
-    factRow("Test accuracy", `${percent(metrics.test_accuracy)} (${metrics.test_correct} of ${metrics.m_test})`),
+    factRow("Train accuracy", accuracyText(metrics.train_accuracy, metrics.train_correct, metrics.m_train)),
+    factRow("Test accuracy", accuracyText(metrics.test_accuracy, metrics.test_correct, metrics.m_test)),
     factRow("Updates", number(metrics.iterations)),
     factRow("Training time", `${number(metrics.fit_seconds, 3)} s`),
-    factRow("Classes", metrics.classes.join(", ")),
   );
-  facts.append(element("tr", {}, element("th", { text: "Test confusion matrix" }),
-    element("td", {}, confusionTable(metrics.classes, metrics.test_confusion_matrix))));
+  if (metrics.classes) facts.append(factRow("Classes", metrics.classes.join(", ")));
+  const matrix = metrics.test_confusion_matrix;
+  if (metrics.classes && matrix && matrix.length === metrics.classes.length) {
+    facts.append(element("tr", {}, element("th", { text: "Test confusion matrix" }),
+      element("td", {}, confusionTable(metrics.classes, matrix))));
+  }
   if (run.has_model) {
     document.getElementById("ask").hidden = false;
     document.getElementById("ask-link").href = `/?model=${encodeURIComponent(run.id)}`;
   }
   document.getElementById("curve").hidden = false;
-  const series = [{ label: "training cost", points: metrics.costs }];
+  const series = [{ label: "training cost", points: metrics.costs || [] }];
   if (metrics.val_costs) series.push({ label: "validation cost", points: metrics.val_costs, dashed: true });
+  const hyperparameters = metrics.hyperparameters || {};
   drawLines(document.getElementById("cost-chart"), series,
-    { title: `learning rate ${settingText(metrics.hyperparameters.learning_rate)}`, xLabel: "iteration", yLabel: "cost" });
+    { title: `learning rate ${settingText(hyperparameters.learning_rate)}`, xLabel: "iteration", yLabel: "cost" });
   const settings = document.querySelector("#settings-table tbody");
   document.getElementById("settings").hidden = false;
   // The settings a run left unset (null) took deepcat's defaults; the list shows those it set.
-  for (const [name, value] of Object.entries(metrics.hyperparameters)) {
+  for (const [name, value] of Object.entries(hyperparameters)) {
     if (value !== null) settings.append(factRow(name, settingText(value)));
   }
 }
@@ -52,7 +63,7 @@ async function showComparison(run) {
   document.getElementById("rates").hidden = false;
   const body = document.querySelector("#rate-runs tbody");
   const series = [];
-  for (const entry of run.runs) {
+  for (const entry of run.runs.filter((e) => e.folder)) {
     const child = `${run.id}/${entry.folder}`;
     body.append(element("tr", {},
       element("td", {}, element("a", { href: `/run?id=${encodeURIComponent(child)}`, text: settingText(entry.learning_rate) })),
@@ -60,7 +71,7 @@ async function showComparison(run) {
       element("td", { class: "num", text: percent(entry.train_accuracy) }),
       element("td", { class: "num", text: percent(entry.test_accuracy) })));
     const detail = await api(`/api/run?id=${encodeURIComponent(child)}`);
-    series.push({ label: `α = ${settingText(entry.learning_rate)}`, points: detail.metrics.costs });
+    series.push({ label: `α = ${settingText(entry.learning_rate)}`, points: detail.metrics.costs || [] });
   }
   document.getElementById("curve").hidden = false;
   drawLines(document.getElementById("cost-chart"), series,

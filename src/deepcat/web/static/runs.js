@@ -18,7 +18,7 @@ const COLUMNS = [
   { key: "dataset", title: "Data set", value: (r) => r.dataset },
   { key: "layers", title: "Layers", value: (r) => r.layer_dims.length, cell: (r) => r.layer_dims.join("·") },
   { key: "learning_rate", title: "Learning rate", numeric: true,
-    value: (r) => (r.settings ? r.settings.learning_rate : Math.max(...(r.learning_rates || [0]))),
+    value: (r) => (r.settings ? r.settings.learning_rate : Math.max(0, ...(r.learning_rates || []))),
     cell: (r) => (r.settings ? settingText(r.settings.learning_rate) : settingText(r.learning_rates)) },
   { key: "optimizer", title: "Optimizer", value: (r) => (r.settings ? r.settings.optimizer : ""),
     cell: (r) => (r.settings ? settingText(r.settings.optimizer) : "") },
@@ -91,7 +91,7 @@ async function compare() {
   try {
     const runs = await Promise.all([...ticked].map((id) => api(`/api/run?id=${encodeURIComponent(id)}`)));
     document.getElementById("comparison").hidden = false;
-    const series = runs.map((run) => ({ label: run.id, points: run.metrics.costs }));
+    const series = runs.map((run) => ({ label: run.id, points: run.metrics.costs || [] }));
     drawLines(document.getElementById("comparison-chart"), series,
       { title: "Cost of the ticked runs", xLabel: "iteration", yLabel: "cost" });
     document.getElementById("comparison-chart").dataset.series = String(series.length);
