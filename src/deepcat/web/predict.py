@@ -40,10 +40,11 @@ MAX_FIELDS = 8
 
 
 class Models:
-    """The trained models of the runs, each loaded once per version of its file."""
+    """The trained models of the runs, each read once per version of its file (and refused
+    once, for a file that is not a picture model)."""
 
     def __init__(self):
-        self._loaded = {}
+        self._read = {}
         self._lock = threading.Lock()
 
     def load(self, run):
@@ -58,13 +59,24 @@ class Models:
         stat = path.stat()
         version = (str(path), stat.st_size, stat.st_mtime_ns)
         with self._lock:
-            found = self._loaded.get(run.id)
+            found = self._read.get(run.id)
         if found is None or found[0] != version:
-            network = Network.load(path)
-            found = (version, network, image_record(network))
+            try:
+                network = Network.load(path)
+                found = (version, (network, image_record(network)), None)
+            except (ValueError, OSError) as error:
+                found = (version, None, error)
             with self._lock:
-                self._loaded[run.id] = found
-        return found[1], found[2]
+                self._read[run.id] = found
+        if found[2] is not None:
+            raise found[2]
+        return found[1]
+
+    def keep_only(self, run_ids):
+        """Forget the models of runs that are gone."""
+        with self._lock:
+            for run_id in set(self._read) - set(run_ids):
+                del self._read[run_id]
 
 
 async def list_models(request):
@@ -75,7 +87,9 @@ async def list_models(request):
 
 def _list_models(catalogue, models):
     offered, skipped = [], []
-    for run in catalogue.runs():
+    runs = catalogue.runs()
+    models.keep_only(run.id for run in runs)
+    for run in runs:
         if not run.has_model:
             continue
         try:
