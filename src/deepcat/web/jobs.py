@@ -52,7 +52,7 @@ from deepcat.runs.claim import Claim, ClaimError
 from deepcat.runs.messages import memory_message, option_names, os_error_message
 from deepcat.runs.train import fit_options, train_and_write
 from deepcat.training.loop import DivergenceError
-from deepcat.training.methods import choose_method
+from deepcat.training.methods import fit_method
 from deepcat.training.settings import build_config
 
 MAX_POINTS = 500
@@ -329,10 +329,6 @@ def parameters_are_live(network, X_train, settings, learning_rate):
     Under the Gram formulation of layer 1 (:mod:`deepcat.training.gram`, which the fit chooses
     for wide inputs such as the course's cats with gradient descent) ``W[1]`` is written back
     only when the fit ends: that learning rate's accuracies come with its ``finish`` event.
-    The choice is made as ``fit`` makes it, on the examples it trains on.
     """
     config = build_config(network.L - 1, learning_rate=learning_rate, **fit_options(settings))
-    m = X_train.shape[1]
-    if config.validation_fraction:
-        m -= int(round(m * config.validation_fraction))  # held out by fit, as it holds them out
-    return choose_method(network, X_train[:, :m], config) == "plain"
+    return fit_method(network, X_train, config) == "plain"
