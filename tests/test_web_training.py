@@ -8,6 +8,7 @@ a server stopped by Ctrl-C while it trains, leave nothing behind.
 
 import json
 import os
+import re
 import signal
 import time
 import urllib.request
@@ -286,6 +287,27 @@ def test_the_event_stream_replays_the_history_to_a_late_page(client):
         "/api/train/events", params={"job": started["job"]}, headers={"Last-Event-ID": str(last)}
     )
     assert response.status_code == 204  # nothing more: the browser stops reconnecting
+
+
+def test_a_job_id_from_an_earlier_server_names_no_job_on_a_new_one(runs):
+    with TestClient(create_app(runs), base_url="http://127.0.0.1") as before:
+        first = start(before, "flower", iterations="20")
+        job_events(before, first["job"])
+        second = start(before, "flower", iterations="20")
+        job_events(before, second["job"])
+        assert before.get("/api/train/status").json()["latest"]["job"] == second["job"]
+    with TestClient(create_app(runs), base_url="http://127.0.0.1") as after:  # a restart
+        third = start(after, "flower", iterations="20")
+        job_events(after, third["job"])
+        for job in (first["job"], second["job"], third["job"]):
+            assert re.fullmatch("[0-9a-f]{16}", job), job
+        assert len({first["job"], second["job"], third["job"]}) == 3
+        # The page that watched the first server's job reconnects: it is not told this run.
+        response = after.get(
+            "/api/train/events", params={"job": first["job"]}, headers={"Last-Event-ID": "2"}
+        )
+        assert response.status_code == 404
+        assert response.json() == {"error": f"no training job '{first['job']}' on this server"}
 
 
 def test_unknown_jobs_are_404_and_a_missing_one_400(client):

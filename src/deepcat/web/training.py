@@ -4,7 +4,9 @@ A form's settings are read and checked as ``deepcat train`` reads its options
 (:mod:`deepcat.web.forms`) before anything starts; the run is then a :class:`~deepcat.web.jobs.Job`
 writing to ``--runs/<time>`` as ``deepcat train`` writes. One job trains at a time: a second
 start while one runs is refused (409), naming it, and never mixed with it. Every page may
-watch a job's events (server-sent events, the history first), and any may stop it.
+watch a job's events (server-sent events, the history first), and any may stop it. A job's id
+is random, so that no page of an earlier server process, reconnecting after a restart, takes
+another run for the one it watched: the new server has no job of that id (404).
 
 ``GET /api/train/form``
     ``{"settings": [...], "datasets": {...}}``: the form's fields
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -66,8 +69,7 @@ class Trainer:
     def __init__(self, runs_dir):
         self.runs_dir = Path(runs_dir)
         self.closed = False
-        self._jobs = OrderedDict()
-        self._count = 0
+        self._jobs = OrderedDict()  # by id, in the order they started
         self._lock = threading.Lock()
 
     def start(self, dataset, settings):
@@ -88,10 +90,9 @@ class Trainer:
                     f"job {running.id} is training already (into {running.out}); one run trains "
                     "at a time: wait for it to end, or stop it",
                 )
-            self._count += 1
             out = default_run_dir(self.runs_dir)
             run_id = out.relative_to(self.runs_dir).as_posix()
-            job = Job(str(self._count), out, run_id, dataset, settings)
+            job = Job(secrets.token_hex(8), out, run_id, dataset, settings)
             self._jobs[job.id] = job
             while len(self._jobs) > KEPT_JOBS:
                 self._jobs.popitem(last=False)
