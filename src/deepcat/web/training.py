@@ -20,8 +20,9 @@ another run for the one it watched: the new server has no job of that id (404).
     ``{"running": JOB or null, "latest": JOB or null}`` (:meth:`~deepcat.web.jobs.Job.summary`).
 ``GET /api/train/events?job=ID``
     ``text/event-stream``: one JSON event (:mod:`deepcat.web.jobs`) per ``data:`` line, each
-    with its index as ``id:``; the stream ends after the last event. A browser reconnecting
-    with ``Last-Event-ID`` gets what followed it, or 204 when there is nothing more.
+    with its id as ``id:``; the stream ends after the last event. A browser reconnecting with
+    ``Last-Event-ID`` gets what followed it (:mod:`deepcat.web.event_log`), or 204 when there
+    is nothing more.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from deepcat.web.http import WebError, read_json
 from deepcat.web.jobs import Job
 
 KEPT_JOBS = 20
-"""Finished jobs kept to be watched again (each holds at most a few thousand small events)."""
+"""Finished jobs kept to be watched again (each holds a few events per learning rate and at most
+:data:`~deepcat.web.jobs.MAX_POINTS` ``+ 1`` cost points per learning rate)."""
 POLL_SECONDS = 0.1
 """How often an event stream looks for new events of its job."""
 STREAM_SECONDS = 2.0
@@ -215,35 +217,35 @@ async def training_events(request):
     """``GET /api/train/events?job=ID``: the job's events as a server-sent event stream."""
     trainer = request.app.state.trainer
     job = trainer.get(request.query_params.get("job"))
-    first = resume_index(request.headers.get("last-event-id"))
-    events, ended = job.events_from(first)
+    last = last_event(request.headers.get("last-event-id"))
+    events, ended = job.events.after(last)
     if ended and not events:
         return Response(status_code=204)  # the browser has it all: it stops reconnecting
     return StreamingResponse(
-        event_stream(trainer, job, first),
+        event_stream(trainer, job, last),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store"},
     )
 
 
-def resume_index(last_event_id):
-    """The first event to send to a browser that last got ``Last-Event-ID`` (None: 0)."""
+def last_event(last_event_id):
+    """The id of the last event a browser got, from its ``Last-Event-ID`` (-1: none)."""
     if last_event_id is None or not last_event_id.isdigit():
-        return 0
-    return int(last_event_id) + 1
+        return -1
+    return int(last_event_id)
 
 
-async def event_stream(trainer, job, first):
-    """The events of ``job`` from ``first`` on, as they come, for :data:`STREAM_SECONDS`;
-    ends sooner after the job's last event or when the server stops (the client going away
-    cancels it)."""
+async def event_stream(trainer, job, last):
+    """The events of ``job`` after the one of id ``last``, as they come, for
+    :data:`STREAM_SECONDS`; ends sooner after the job's last event or when the server stops
+    (the client going away cancels it)."""
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
     while True:
-        events, ended = job.events_from(first)
-        for event in events:
-            yield f"id: {first}\ndata: {json.dumps(event)}\n\n"
-            first += 1
+        events, ended = job.events.after(last)
+        for event_id, event in events:
+            yield f"id: {event_id}\ndata: {json.dumps(event)}\n\n"
+            last = event_id
         if ended or trainer.closed or time.monotonic() >= deadline:
             return
         await asyncio.sleep(POLL_SECONDS)
