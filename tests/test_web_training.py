@@ -3,9 +3,9 @@
 A run trained from the web is compared with the run the real ``deepcat train`` writes with the
 same settings (the same files, the same numbers), and with the course's published first cost;
 a bad value gets the command line's own message; one run trains at a time; a stopped run, and
-a server stopped by Ctrl-C while it trains, leave nothing behind. A page joining late, or
-reconnecting after any event, is told every cost point once, however many progress events a
-long run told.
+a server stopped by Ctrl-C (once, or twice at once) while it trains, leave nothing behind. A
+page joining late, or reconnecting after any event, is told every cost point once, however
+many progress events a long run told.
 """
 
 import json
@@ -466,3 +466,30 @@ def test_ctrl_c_on_the_server_stops_its_run_and_leaves_nothing(tmp_path):
     assert status == 130, (stdout, stderr)
     assert stderr.strip() == "interrupted" and "Traceback" not in stderr
     assert leftovers(runs) == []
+
+
+@pytest.mark.parametrize("presses", [2, 3])
+def test_ctrl_c_pressed_again_while_the_run_is_written_still_leaves_nothing(
+    tmp_path, catvnoncat_path, monkeypatch, presses
+):
+    # A second Ctrl-C makes uvicorn skip its shutdown, the application's with it: the job
+    # is waited for when asyncio cancels the application. A third interrupts that wait: the
+    # interpreter still waits for the job before it exits.
+    monkeypatch.setenv(DATA_ENV, str(catvnoncat_path))  # the server's environment
+    runs = tmp_path / "runs"
+    with served(runs) as server:
+        settings = {"iterations": "5"}
+        post_json(server.url + "api/train", {"dataset": "catvnoncat", "settings": settings})
+        # Its fit is over and its files are being written, the pictures mislabelled last.
+        server.running.wait_for(
+            lambda: any(runs.glob(".*.partial/model.npz")), "the run's model written", timeout=60
+        )
+        # The presses a moment apart, so that they are as many signals, not one the kernel
+        # merges, and the last comes once the server waits for the job.
+        for pause in (0.05, 0.5)[: presses - 1]:
+            server.running.send_signal(signal.SIGINT)
+            time.sleep(pause)
+        status, stdout, stderr = server.stop(signal.SIGINT)
+    assert status == 130, (stdout, stderr)
+    assert stderr.splitlines()[-1] == "interrupted", stderr
+    assert leftovers(runs) == []  # no run, no .partial staging folder, no lock file

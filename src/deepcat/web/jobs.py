@@ -10,8 +10,10 @@ a few events and at most :data:`MAX_POINTS` ``+ 1`` points per learning rate, ho
 trains.
 
 Stopping (the Stop button, the server's shutdown) raises :class:`TrainingStopped` from the
-training's callback at the next update; the staged folder is removed and nothing is written,
-as after Ctrl-C. Failures end the job with the line ``deepcat train`` would print.
+training's callback at the next update, or once the files of the learning rate being written
+are written; the staged folder is removed and nothing is written, as after Ctrl-C. A stop
+asked for before the run is put in place always comes in time. Failures end the job with the
+line ``deepcat train`` would print.
 
 Events, each with its ``type``:
 
@@ -99,8 +101,16 @@ class Job:
         self.dataset, self.settings = dataset, settings
         self.events = EventLog()
         self._stop = threading.Event()
+        # Held by stop() and while the run is put in place: a stop is in time or finds the
+        # run in place. Reentrant, as stop() runs in Ctrl-C's handler too, which may come
+        # while the server's main thread is in stop() already.
+        self._commit_lock = threading.RLock()
+        self._ended = threading.Event()
+        # Not a daemon: the interpreter waits for it before it exits, so that a server which
+        # did not wait for it (a second Ctrl-C skips uvicorn's shutdown) still leaves no
+        # staged folder and no claim behind.
         self._thread = threading.Thread(
-            target=self._run, name=f"deepcat training job {job_id}", daemon=True
+            target=self._run, name=f"deepcat training job {job_id}", daemon=False
         )
         self.add(
             type="job",
@@ -133,11 +143,19 @@ class Job:
         self._thread.start()
 
     def stop(self):
-        """Ask the training to stop at its next update (it ends with ``stopped``)."""
-        self._stop.set()
+        """Ask the training to stop at its next update (it ends with ``stopped``), unless its
+        run is in place already (it ends with ``done``)."""
+        with self._commit_lock:
+            self._stop.set()
 
     def join(self, timeout=None):
-        self._thread.join(timeout)
+        """Wait for the job to end (its last event told, its staged files removed).
+
+        It waits for an event the job sets, not in ``Thread.join``: Python 3.11's join, when
+        Ctrl-C interrupts it, takes a thread that still runs for ended (its workaround for
+        bpo-45274), and the interpreter would then exit without waiting for it.
+        """
+        self._ended.wait(timeout)
 
     def check_stop(self):
         """Raise :class:`TrainingStopped` if a stop was asked for (in the job's thread)."""
@@ -149,6 +167,12 @@ class Job:
         self.events.add(event)
 
     def _run(self):
+        try:
+            self._tell_run()
+        finally:
+            self._ended.set()
+
+    def _tell_run(self):
         try:
             self._write_run()
         except TrainingStopped:
@@ -188,8 +212,9 @@ class Job:
                     {"name": self.dataset} | options,
                     progress=LiveView(self, data),
                 )
-                self.check_stop()  # a stop while the files were written: still nothing
-                staged.commit()
+                with self._commit_lock:  # a stop while the files were written: still nothing
+                    self.check_stop()
+                    staged.commit()
         runs = [self.run_id, *(f"{self.run_id}/{folder}" for folder in folders)]
         self.add(
             type="done", out=self.run_id, runs=runs, message=f"the run was written to {self.out}"
@@ -252,6 +277,8 @@ class LiveView:
         return self.watch
 
     def finish(self, metrics):
+        """A learning rate's files are written: stop now if asked to, else announce it."""
+        self.job.check_stop()
         self.watch.send()
         self.job.add(
             type="finish",

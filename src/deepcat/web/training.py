@@ -72,7 +72,9 @@ class Trainer:
         self.runs_dir = Path(runs_dir)
         self.closed = False
         self._jobs = OrderedDict()  # by id, in the order they started
-        self._lock = threading.Lock()
+        # Reentrant: close() runs in Ctrl-C's handler, in the server's main thread, maybe
+        # while that thread holds it to answer a page.
+        self._lock = threading.RLock()
 
     def start(self, dataset, settings):
         """Start training ``settings`` (checked already) on ``dataset``.
