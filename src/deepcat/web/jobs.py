@@ -100,15 +100,16 @@ class Job:
         self.id, self.out, self.run_id = job_id, Path(out), run_id
         self.dataset, self.settings = dataset, settings
         self.events = EventLog()
-        self._stop = threading.Event()
+        self._stopping = False
         # Held by stop() and while the run is put in place: a stop is in time or finds the
         # run in place. Reentrant, as stop() runs in Ctrl-C's handler too, which may come
-        # while the server's main thread is in stop() already.
+        # while the server's main thread is in stop() already (hence a plain flag, not an
+        # Event, whose lock is not).
         self._commit_lock = threading.RLock()
         self._ended = threading.Event()
-        # Not a daemon: the interpreter waits for it before it exits, so that a server which
-        # did not wait for it (a second Ctrl-C skips uvicorn's shutdown) still leaves no
-        # staged folder and no claim behind.
+        # Not a daemon: the interpreter waits for it before it exits, so that a server that
+        # stopped waiting for it (Ctrl-C pressed again and again) still leaves no staged
+        # folder and no claim behind.
         self._thread = threading.Thread(
             target=self._run, name=f"deepcat training job {job_id}", daemon=False
         )
@@ -146,7 +147,7 @@ class Job:
         """Ask the training to stop at its next update (it ends with ``stopped``), unless its
         run is in place already (it ends with ``done``)."""
         with self._commit_lock:
-            self._stop.set()
+            self._stopping = True
 
     def join(self, timeout=None):
         """Wait for the job to end (its last event told, its staged files removed).
@@ -159,7 +160,7 @@ class Job:
 
     def check_stop(self):
         """Raise :class:`TrainingStopped` if a stop was asked for (in the job's thread)."""
-        if self._stop.is_set():
+        if self._stopping:
             raise TrainingStopped
 
     def add(self, **event):
