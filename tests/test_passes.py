@@ -19,7 +19,7 @@ from deepcat.core.activations import relu, sigmoid
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.propagation import model_backward, model_forward
 from deepcat.training.batches import BatchReader, float_feature_chunks, scale_inputs
-from deepcat.training.methods import METHODS, choose_method, use_method
+from deepcat.training.methods import METHODS, choose_method, fit_method, use_method
 from deepcat.training.settings import build_config
 
 
@@ -308,6 +308,23 @@ def test_a_single_iteration_is_cheaper_without_the_gram_matrix():
     config = _config(iterations=1)
     assert choose_method(network, X, config) == "plain"
     assert choose_method(network, X, _config(iterations=500)) == "gram"
+
+
+@pytest.mark.parametrize(
+    "m, fraction, expected",
+    [
+        (44, None, "plain"),  # m = 44 examples >= n_x = 41 features
+        (44, 0.25, "gram"),  # 11 held out: 33 examples left to train on, fewer than 41
+        (81, 0.5, "plain"),  # round(40.5) = 40 held out (half to even): 41 left
+    ],
+)
+def test_fit_method_is_the_one_fit_takes_on_what_it_keeps_after_the_hold_out(m, fraction, expected):
+    X, Y = wide_data(n_x=41, m=m)
+    network = Network([41, 6, 1], seed=1)
+    config = _config(iterations=200, validation_fraction=fraction)
+    assert fit_method(network, X, config) == expected
+    history = network.fit(X, Y, learning_rate=0.1, iterations=200, validation_fraction=fraction)
+    assert history.method == expected
 
 
 @pytest.mark.parametrize(

@@ -225,6 +225,17 @@ def test_early_stopping_records_validation_scores_and_stops(iris):
     assert max(model.validation_scores_) > 0.9
 
 
+def test_epochs_count_the_examples_left_after_the_hold_out(iris):
+    X, y = iris
+    # round(0.15 * 150) = round(22.5) = 22 flowers held out (half to even): 128 trained on,
+    # so 2 * 128 + 1 single-example updates are two epochs and one update of a third.
+    model = DeepCatClassifier(
+        hidden_layer_sizes=(3,), iterations=257, batch_size=1, validation_fraction=0.15,
+        random_state=0,
+    ).fit(X, y)  # fmt: skip
+    assert model.n_updates_ == 257 and model.n_iter_ == 3
+
+
 def test_validation_scores_are_none_without_a_held_out_share(iris):
     X, y = iris
     model = DeepCatClassifier(hidden_layer_sizes=(4,), epochs=2, random_state=0).fit(X, y)

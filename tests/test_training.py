@@ -6,6 +6,7 @@ import pytest
 
 from deepcat import Network
 from deepcat.core.propagation import model_backward, model_forward
+from deepcat.training.settings import validation_count
 
 
 @pytest.fixture
@@ -16,6 +17,20 @@ def blobs():
     labels = np.repeat(np.arange(3), 50)
     X = (centers[labels] + rng.randn(150, 2) * 0.7).T
     return X, labels.reshape(1, -1)
+
+
+@pytest.mark.parametrize(
+    ("fraction", "held_out"),
+    [(0.05, 2), (0.15, 4), (0.25, 8)],  # 1.5, 4.5 and 7.5 of 30, rounded half to even
+)
+def test_validation_fraction_holds_out_its_share_rounded(tiny_binary, fraction, held_out):
+    X, Y = tiny_binary
+    assert validation_count(30, fraction) == held_out
+    # One epoch of single-example batches: one update per example trained on.
+    history = Network([4, 3, 1], seed=0).fit(
+        X, Y, epochs=1, batch_size=1, validation_fraction=fraction
+    )
+    assert history.iterations == 30 - held_out
 
 
 def test_mini_batches_step_through_a_reshuffled_epoch(tiny_binary):

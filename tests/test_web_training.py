@@ -3,11 +3,15 @@
 A run trained from the web is compared with the run the real ``deepcat train`` writes with the
 same settings (the same files, the same numbers), and with the course's published first cost;
 a bad value gets the command line's own message; one run trains at a time; a stopped run, and
-a server stopped by Ctrl-C while it trains, leave nothing behind.
+a server stopped by Ctrl-C (once, or twice at once) while it trains, leave nothing behind. A
+page joining late, or reconnecting after any event, is told every cost point once, however
+many progress events a long run told.
 """
 
 import json
+import math
 import os
+import re
 import signal
 import time
 import urllib.request
@@ -17,6 +21,7 @@ from starlette.testclient import TestClient
 
 from cli_runner import deepcat
 from deepcat.data import DATA_ENV
+from deepcat.web import jobs, training
 from deepcat.web.app import create_app
 from web_server import served
 
@@ -56,20 +61,54 @@ def read_stream(text):
     return pairs
 
 
-def job_events(client, job, last_id=None):
-    """Every event of ``job`` after ``last_id``, reconnecting as a browser's EventSource does
-    (each response of the stream lasts a moment) until the server answers 204."""
-    events = []
+def job_stream(client, job, last_id=None):
+    """Every ``(id, event)`` of ``job`` after ``last_id``, reconnecting as a browser's
+    EventSource does (each response of the stream lasts a moment) until the server answers
+    204."""
+    told = []
     while True:
         headers = {} if last_id is None else {"Last-Event-ID": str(last_id)}
         response = client.get("/api/train/events", params={"job": job}, headers=headers)
         if response.status_code == 204:
-            return events
+            return told
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/event-stream")
         for event_id, event in read_stream(response.text):
-            events.append(event)
+            assert last_id is None or event_id > last_id, (last_id, event_id)
+            told.append((event_id, event))
             last_id = event_id
+
+
+def job_events(client, job, last_id=None):
+    """The events of :func:`job_stream`, without their ids."""
+    return [event for _, event in job_stream(client, job, last_id)]
+
+
+def cost_points(events):
+    """The ``[iteration, cost]`` points of the progress events, in the order told."""
+    return [point for event in events if event["type"] == "progress" for point in event["points"]]
+
+
+def story(events):
+    """The events but progress."""
+    return [event for event in events if event["type"] != "progress"]
+
+
+def rate_iterations(told):
+    """``[rate, iteration]`` of each cost point of the ``(id, event)`` pairs, in the order told."""
+    return [
+        [event["rate"], iteration]
+        for _, event in told
+        if event["type"] == "progress"
+        for iteration, _ in event["points"]
+    ]
+
+
+def sent_iterations(total):
+    """The iterations whose cost a run of ``total`` updates sends: every
+    ``ceil(total / MAX_POINTS)``-th, and the last."""
+    stride = math.ceil(total / jobs.MAX_POINTS)
+    return sorted({*range(0, total, stride), total - 1})
 
 
 def wait_until_training(client, job):
@@ -279,13 +318,84 @@ def test_the_event_stream_replays_the_history_to_a_late_page(client):
         "rates": [1.2],
     }
     assert events[0]["settings"]["hidden"] == [4] and events[0]["settings"]["iterations"] == 300
-    assert job_events(client, started["job"]) == events  # a second page gets it all
-    assert job_events(client, started["job"], last_id=1) == events[2:]
-    last = len(events) - 1
+    # A second page gets it all, the progress in one event: every point, the last accuracies.
+    late = job_stream(client, started["job"])
+    assert [event["type"] for _, event in late] == ["job", "start", "progress", "finish", "done"]
+    assert story(event for _, event in late) == story(events)
+    assert cost_points(event for _, event in late) == cost_points(events)
+    progress = [event for event in events if event["type"] == "progress"]
+    last_scored = next(event for event in reversed(progress) if "train_accuracy" in event)
+    assert late[2][1] == {
+        "type": "progress",
+        "rate": 0,
+        "updates": 300,
+        "points": cost_points(events),
+        "train_accuracy": last_scored["train_accuracy"],
+        "test_accuracy": last_scored["test_accuracy"],
+    }
+    assert job_stream(client, started["job"], last_id=late[1][0]) == late[2:]
     response = client.get(
-        "/api/train/events", params={"job": started["job"]}, headers={"Last-Event-ID": str(last)}
+        "/api/train/events",
+        params={"job": started["job"]},
+        headers={"Last-Event-ID": str(late[-1][0])},
     )
     assert response.status_code == 204  # nothing more: the browser stops reconnecting
+
+
+def test_a_long_run_is_told_to_a_late_page_in_a_few_events(client, monkeypatch):
+    monkeypatch.setattr(jobs, "SEND_SECONDS", 0)  # a progress event after every update
+    started = start(client, "flower", learning_rate="1.2,0.5", iterations="2000")
+    job_events(client, started["job"])  # its end
+    told = client.get("/api/train/status").json()["latest"]["events"]
+    assert told > 2 * 2000  # job, 2 * (start, 2000 progress, finish), done
+    late = job_events(client, started["job"])
+    assert [event["type"] for event in late] == [
+        "job", "start", "progress", "finish", "start", "progress", "finish", "done",
+    ]  # fmt: skip
+    for progress in (late[2], late[5]):
+        assert [iteration for iteration, _ in progress["points"]] == sent_iterations(2000)
+        assert len(progress["points"]) <= jobs.MAX_POINTS + 1 and progress["updates"] == 2000
+
+
+def test_a_page_reconnecting_after_any_event_misses_and_repeats_no_point(client, monkeypatch):
+    # Many progress events, and a stream that ends every moment: the page reconnects with
+    # Last-Event-ID again and again while the run trains.
+    monkeypatch.setattr(jobs, "SEND_SECONDS", 0)
+    monkeypatch.setattr(training, "STREAM_SECONDS", 0.02)
+    monkeypatch.setattr(training, "POLL_SECONDS", 0.005)
+    started = start(client, "flower", learning_rate="1.2,0.5", iterations="3000")
+    live = job_stream(client, started["job"])
+    expected = [[rate, iteration] for rate in (0, 1) for iteration in sent_iterations(3000)]
+    assert rate_iterations(live) == expected
+    # After whichever event it last got, a page reconnecting is told all that followed it,
+    # once: the events of the story after it, and the points after it.
+    for index in range(0, len(live), max(1, len(live) // 40)):
+        last_id = live[index][0]
+        rest = job_stream(client, started["job"], last_id=last_id)
+        assert rate_iterations(live[: index + 1] + rest) == expected, last_id
+        seen = story(event for _, event in live[: index + 1])
+        assert seen + story(event for _, event in rest) == story(event for _, event in live)
+
+
+def test_a_job_id_from_an_earlier_server_names_no_job_on_a_new_one(runs):
+    with TestClient(create_app(runs), base_url="http://127.0.0.1") as before:
+        first = start(before, "flower", iterations="20")
+        job_events(before, first["job"])
+        second = start(before, "flower", iterations="20")
+        job_events(before, second["job"])
+        assert before.get("/api/train/status").json()["latest"]["job"] == second["job"]
+    with TestClient(create_app(runs), base_url="http://127.0.0.1") as after:  # a restart
+        third = start(after, "flower", iterations="20")
+        job_events(after, third["job"])
+        for job in (first["job"], second["job"], third["job"]):
+            assert re.fullmatch("[0-9a-f]{16}", job), job
+        assert len({first["job"], second["job"], third["job"]}) == 3
+        # The page that watched the first server's job reconnects: it is not told this run.
+        response = after.get(
+            "/api/train/events", params={"job": first["job"]}, headers={"Last-Event-ID": "2"}
+        )
+        assert response.status_code == 404
+        assert response.json() == {"error": f"no training job '{first['job']}' on this server"}
 
 
 def test_unknown_jobs_are_404_and_a_missing_one_400(client):
@@ -356,3 +466,30 @@ def test_ctrl_c_on_the_server_stops_its_run_and_leaves_nothing(tmp_path):
     assert status == 130, (stdout, stderr)
     assert stderr.strip() == "interrupted" and "Traceback" not in stderr
     assert leftovers(runs) == []
+
+
+@pytest.mark.parametrize("presses", [2, 3])
+def test_ctrl_c_pressed_again_while_the_run_is_written_still_leaves_nothing(
+    tmp_path, catvnoncat_path, monkeypatch, presses
+):
+    # A second Ctrl-C makes uvicorn skip its shutdown, the application's with it: the job
+    # is waited for when asyncio cancels the application. A third interrupts that wait: the
+    # interpreter still waits for the job before it exits.
+    monkeypatch.setenv(DATA_ENV, str(catvnoncat_path))  # the server's environment
+    runs = tmp_path / "runs"
+    with served(runs) as server:
+        settings = {"iterations": "5"}
+        post_json(server.url + "api/train", {"dataset": "catvnoncat", "settings": settings})
+        # Its fit is over and its files are being written, the pictures mislabelled last.
+        server.running.wait_for(
+            lambda: any(runs.glob(".*.partial/model.npz")), "the run's model written", timeout=60
+        )
+        # The presses a moment apart, so that they are as many signals, not one the kernel
+        # merges, and the last comes once the server waits for the job.
+        for pause in (0.05, 0.5)[: presses - 1]:
+            server.running.send_signal(signal.SIGINT)
+            time.sleep(pause)
+        status, stdout, stderr = server.stop(signal.SIGINT)
+    assert status == 130, (stdout, stderr)
+    assert stderr.splitlines()[-1] == "interrupted", stderr
+    assert leftovers(runs) == []  # no run, no .partial staging folder, no lock file

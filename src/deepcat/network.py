@@ -27,7 +27,7 @@ from deepcat.data.model_files import load_network, save_network
 from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
 from deepcat.training.loop import train
-from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed
+from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed, validation_count
 from deepcat.training.transfer import transfer
 
 
@@ -271,7 +271,7 @@ class Network:
 
     def _split_validation(self, X, Y, fraction):
         m = X.shape[1]
-        n_val = int(round(m * fraction))
+        n_val = validation_count(m, fraction)
         if not 1 <= n_val < m:
             raise ValueError(
                 f"validation_fraction={fraction} of m = {m} examples leaves no "

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from deepcat.core.validation import check_positive_int, resolve_dtype
 from deepcat.network import Network
-from deepcat.training.settings import BY_NAME, FIT
+from deepcat.training.settings import BY_NAME, FIT, validation_count
 
 _MAX_SEED = 2**32 - 1
 
@@ -253,8 +253,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
 
     def _updates_per_epoch(self, n_samples):
         """Mini-batches in one pass over the examples left after the validation split."""
-        if self.validation_fraction is not None:
-            n_samples -= int(round(n_samples * self.validation_fraction))
+        n_samples -= validation_count(n_samples, self.validation_fraction)
         if self.batch_size is None:
             return 1
         return math.ceil(n_samples / min(self.batch_size, n_samples))

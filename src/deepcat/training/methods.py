@@ -11,8 +11,9 @@ Both run in the one training loop (:mod:`deepcat.training.loop`, arithmetic in
     cheaper when there are fewer examples than features.
 
 :func:`choose_method` takes the one with fewer floating-point operations among those that
-apply. ``History.method`` records which one ran, and ``with use_method("plain"): ...`` forces
-one, for comparisons and benchmarks.
+apply, on the examples a fit trains on; :func:`fit_method` says, before a fit, which one it will
+take for its inputs. ``History.method`` records which one ran, and
+``with use_method("plain"): ...`` forces one, for comparisons and benchmarks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import contextvars
 import math
 
 import numpy as np
+
+from deepcat.training.settings import validation_count
 
 METHODS = ("plain", "gram")
 """Every first-layer formulation, by the name ``History.method`` reports."""
@@ -66,6 +69,25 @@ def choose_method(network, X, config):
     ):
         return "gram"
     return "plain"
+
+
+def fit_method(network, X, config):
+    """The formulation ``network.fit(X, ...)`` with ``config`` will train layer 1 with.
+
+    :func:`choose_method` on the examples the fit trains on: those left once it has held out
+    :func:`~deepcat.training.settings.validation_count` of them for validation. The choice
+    depends on their number, not on which ones they are.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+        The inputs given to ``fit``, validation examples included.
+    config : deepcat.training.settings.TrainingConfig
+    """
+    m = X.shape[1]
+    trained_on = m - validation_count(m, config.validation_fraction)
+    return choose_method(network, X[:, :trained_on], config)
 
 
 def why_not_gram(network, X, config):

@@ -239,6 +239,15 @@ def iterations_or_epochs(iterations, epochs):
     return iterations, epochs
 
 
+def validation_count(m, fraction):
+    """How many of ``m`` examples ``validation_fraction=fraction`` holds out (0 for None).
+
+    ``Network.fit`` holds out that many, drawn with the network's seed, and trains on the
+    ``m - validation_count(m, fraction)`` others.
+    """
+    return int(round(m * fraction)) if fraction else 0
+
+
 class TrainingConfig:
     """The validated settings of one :meth:`Network.fit` call.
 

@@ -3,12 +3,17 @@
 A :class:`Job` writes its run as ``deepcat train`` does (:mod:`deepcat.cli.training_commands`):
 it claims the run folder, checks it, loads the data set, trains every learning rate into a
 staged folder (:func:`deepcat.runs.train.train_and_write`) and commits it, so a finished run is
-the same files, put in place at once. What happens is kept as a list of events, plain JSON
-objects, so that a page that comes late still gets the whole story from the first event.
+the same files, put in place at once. What happens is told as events, plain JSON objects,
+each with an id (:mod:`deepcat.web.event_log`): a page that comes late is told the whole story
+from the first event, its ``progress`` folded into one event per learning rate, so a job holds
+a few events and at most :data:`MAX_POINTS` ``+ 1`` points per learning rate, however long it
+trains.
 
 Stopping (the Stop button, the server's shutdown) raises :class:`TrainingStopped` from the
-training's callback at the next update; the staged folder is removed and nothing is written,
-as after Ctrl-C. Failures end the job with the line ``deepcat train`` would print.
+training's callback at the next update, or once the files of the learning rate being written
+are written; the staged folder is removed and nothing is written, as after Ctrl-C. A stop
+asked for before the run is put in place always comes in time. Failures end the job with the
+line ``deepcat train`` would print.
 
 Events, each with its ``type``:
 
@@ -21,9 +26,11 @@ Events, each with its ``type``:
     ``rate`` (the learning rate's index), ``learning_rate``, ``total`` (planned updates),
     ``layer_dims``, ``live_accuracy`` (whether ``progress`` events carry accuracies).
 ``progress``
-    ``rate``, ``updates`` (made so far), ``points`` (new ``[iteration, cost]`` pairs, at most
-    :data:`MAX_POINTS` per learning rate in all; a cost that is not finite is ``null``), and
-    now and then ``train_accuracy`` and ``test_accuracy`` of the parameters as they are.
+    ``rate``, ``updates`` (made so far), ``points`` (the ``[iteration, cost]`` pairs new since
+    the page's last event: every ``ceil(total / MAX_POINTS)``-th iteration and the last one;
+    a cost that is not finite is ``null``), and, when they were computed since, now and then,
+    ``train_accuracy`` and ``test_accuracy`` of the parameters as they were. A learning rate's
+    ``progress`` comes between its ``start`` and the next event of another type.
 ``finish``
     ``rate``, ``iterations``, ``cost`` (the last recorded), ``train_accuracy``,
     ``test_accuracy``: the learning rate's run is trained and its files staged.
@@ -52,16 +59,18 @@ from deepcat.runs.claim import Claim, ClaimError
 from deepcat.runs.messages import memory_message, option_names, os_error_message
 from deepcat.runs.train import fit_options, train_and_write
 from deepcat.training.loop import DivergenceError
-from deepcat.training.methods import choose_method
+from deepcat.training.methods import fit_method
 from deepcat.training.settings import build_config
+from deepcat.web.event_log import ENDINGS, EventLog
 
 MAX_POINTS = 500
-"""Cost points sent per learning rate: every ``ceil(total / MAX_POINTS)``-th iteration."""
+"""Cost points kept and sent per learning rate: every ``ceil(total / MAX_POINTS)``-th
+iteration (and the last, so at most ``MAX_POINTS + 1``)."""
 SEND_SECONDS = 0.1
-"""Least time between two ``progress`` events of a job (at most ten a second)."""
+"""Least time between two ``progress`` events of a job (at most ten a second to a page
+watching it)."""
 SCORE_SECONDS = 1.0
 """Least time between two live accuracies (each is a prediction of both splits)."""
-ENDINGS = frozenset({"done", "stopped", "failed"})
 
 
 class TrainingStopped(Exception):
@@ -90,11 +99,19 @@ class Job:
     def __init__(self, job_id, out, run_id, dataset, settings):
         self.id, self.out, self.run_id = job_id, Path(out), run_id
         self.dataset, self.settings = dataset, settings
-        self._events = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
+        self.events = EventLog()
+        self._stopping = False
+        # Held by stop() and while the run is put in place: a stop is in time or finds the
+        # run in place. Reentrant, as stop() runs in Ctrl-C's handler too, which may come
+        # while the server's main thread is in stop() already (hence a plain flag, not an
+        # Event, whose lock is not).
+        self._commit_lock = threading.RLock()
+        self._ended = threading.Event()
+        # Not a daemon: the interpreter waits for it before it exits, so that a server that
+        # stopped waiting for it (Ctrl-C pressed again and again) still leaves no staged
+        # folder and no claim behind.
         self._thread = threading.Thread(
-            target=self._run, name=f"deepcat training job {job_id}", daemon=True
+            target=self._run, name=f"deepcat training job {job_id}", daemon=False
         )
         self.add(
             type="job",
@@ -108,57 +125,55 @@ class Job:
     @property
     def state(self):
         """``"running"``, or how it ended: ``"done"``, ``"stopped"``, ``"failed"``."""
-        with self._lock:
-            last = self._events[-1]["type"]
+        last = self.events.last_type()
         return last if last in ENDINGS else "running"
 
     def summary(self):
-        """The job in a few plain fields, for ``/api/train/status``."""
-        with self._lock:
-            count = len(self._events)
+        """The job in a few plain fields, for ``/api/train/status`` (``events``: how many
+        it has told)."""
         return {
             "job": self.id,
             "out": self.run_id,
             "dataset": self.dataset,
             "rates": self.settings["learning_rates"],
             "state": self.state,
-            "events": count,
+            "events": len(self.events),
         }
-
-    def events_from(self, first):
-        """The events from index ``first`` on, and whether they include the last one.
-
-        Returns
-        -------
-        events : list of dict
-        ended : bool
-        """
-        with self._lock:
-            events = self._events[first:]
-            ended = self._events[-1]["type"] in ENDINGS
-        return events, ended
 
     def start(self):
         self._thread.start()
 
     def stop(self):
-        """Ask the training to stop at its next update (it ends with ``stopped``)."""
-        self._stop.set()
+        """Ask the training to stop at its next update (it ends with ``stopped``), unless its
+        run is in place already (it ends with ``done``)."""
+        with self._commit_lock:
+            self._stopping = True
 
     def join(self, timeout=None):
-        self._thread.join(timeout)
+        """Wait for the job to end (its last event told, its staged files removed).
+
+        It waits for an event the job sets, not in ``Thread.join``: Python 3.11's join, when
+        Ctrl-C interrupts it, takes a thread that still runs for ended (its workaround for
+        bpo-45274), and the interpreter would then exit without waiting for it.
+        """
+        self._ended.wait(timeout)
 
     def check_stop(self):
         """Raise :class:`TrainingStopped` if a stop was asked for (in the job's thread)."""
-        if self._stop.is_set():
+        if self._stopping:
             raise TrainingStopped
 
     def add(self, **event):
-        """Append one event."""
-        with self._lock:
-            self._events.append(event)
+        """Tell one event of any type but ``progress`` (``events.add_progress`` tells those)."""
+        self.events.add(event)
 
     def _run(self):
+        try:
+            self._tell_run()
+        finally:
+            self._ended.set()
+
+    def _tell_run(self):
         try:
             self._write_run()
         except TrainingStopped:
@@ -198,8 +213,9 @@ class Job:
                     {"name": self.dataset} | options,
                     progress=LiveView(self, data),
                 )
-                self.check_stop()  # a stop while the files were written: still nothing
-                staged.commit()
+                with self._commit_lock:  # a stop while the files were written: still nothing
+                    self.check_stop()
+                    staged.commit()
         runs = [self.run_id, *(f"{self.run_id}/{folder}" for folder in folders)]
         self.add(
             type="done", out=self.run_id, runs=runs, message=f"the run was written to {self.out}"
@@ -262,6 +278,8 @@ class LiveView:
         return self.watch
 
     def finish(self, metrics):
+        """A learning rate's files are written: stop now if asked to, else announce it."""
+        self.job.check_stop()
         self.watch.send()
         self.job.add(
             type="finish",
@@ -311,14 +329,16 @@ class RateWatch:
     def send(self):
         """One ``progress`` event with the points gathered since the last one."""
         now = time.monotonic()
-        event = {"type": "progress", "rate": self.rate, "updates": self.updates}
-        event["points"], self.points = self.points, []
+        accuracies = None
         if self.splits is not None and now - self.scored >= SCORE_SECONDS:
             (X_train, Y_train), (X_test, Y_test) = self.splits
-            event["train_accuracy"] = float(np.mean(self.network.predict(X_train) == Y_train))
-            event["test_accuracy"] = float(np.mean(self.network.predict(X_test) == Y_test))
+            accuracies = {
+                "train_accuracy": float(np.mean(self.network.predict(X_train) == Y_train)),
+                "test_accuracy": float(np.mean(self.network.predict(X_test) == Y_test)),
+            }
             self.scored = now
-        self.job.add(**event)
+        self.job.events.add_progress(self.rate, self.updates, self.points, accuracies)
+        self.points = []
         self.sent = time.monotonic()
 
 
@@ -329,10 +349,6 @@ def parameters_are_live(network, X_train, settings, learning_rate):
     Under the Gram formulation of layer 1 (:mod:`deepcat.training.gram`, which the fit chooses
     for wide inputs such as the course's cats with gradient descent) ``W[1]`` is written back
     only when the fit ends: that learning rate's accuracies come with its ``finish`` event.
-    The choice is made as ``fit`` makes it, on the examples it trains on.
     """
     config = build_config(network.L - 1, learning_rate=learning_rate, **fit_options(settings))
-    m = X_train.shape[1]
-    if config.validation_fraction:
-        m -= int(round(m * config.validation_fraction))  # held out by fit, as it holds them out
-    return choose_method(network, X_train[:, :m], config) == "plain"
+    return fit_method(network, X_train, config) == "plain"

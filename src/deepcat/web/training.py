@@ -4,7 +4,9 @@ A form's settings are read and checked as ``deepcat train`` reads its options
 (:mod:`deepcat.web.forms`) before anything starts; the run is then a :class:`~deepcat.web.jobs.Job`
 writing to ``--runs/<time>`` as ``deepcat train`` writes. One job trains at a time: a second
 start while one runs is refused (409), naming it, and never mixed with it. Every page may
-watch a job's events (server-sent events, the history first), and any may stop it.
+watch a job's events (server-sent events, the history first), and any may stop it. A job's id
+is random, so that no page of an earlier server process, reconnecting after a restart, takes
+another run for the one it watched: the new server has no job of that id (404).
 
 ``GET /api/train/form``
     ``{"settings": [...], "datasets": {...}}``: the form's fields
@@ -18,14 +20,16 @@ watch a job's events (server-sent events, the history first), and any may stop i
     ``{"running": JOB or null, "latest": JOB or null}`` (:meth:`~deepcat.web.jobs.Job.summary`).
 ``GET /api/train/events?job=ID``
     ``text/event-stream``: one JSON event (:mod:`deepcat.web.jobs`) per ``data:`` line, each
-    with its index as ``id:``; the stream ends after the last event. A browser reconnecting
-    with ``Last-Event-ID`` gets what followed it, or 204 when there is nothing more.
+    with its id as ``id:``; the stream ends after the last event. A browser reconnecting with
+    ``Last-Event-ID`` gets what followed it (:mod:`deepcat.web.event_log`), or 204 when there
+    is nothing more.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -41,7 +45,8 @@ from deepcat.web.http import WebError, read_json
 from deepcat.web.jobs import Job
 
 KEPT_JOBS = 20
-"""Finished jobs kept to be watched again (each holds at most a few thousand small events)."""
+"""Finished jobs kept to be watched again (each holds a few events per learning rate and at most
+:data:`~deepcat.web.jobs.MAX_POINTS` ``+ 1`` cost points per learning rate)."""
 POLL_SECONDS = 0.1
 """How often an event stream looks for new events of its job."""
 STREAM_SECONDS = 2.0
@@ -66,9 +71,10 @@ class Trainer:
     def __init__(self, runs_dir):
         self.runs_dir = Path(runs_dir)
         self.closed = False
-        self._jobs = OrderedDict()
-        self._count = 0
-        self._lock = threading.Lock()
+        self._jobs = OrderedDict()  # by id, in the order they started
+        # Reentrant: close() runs in Ctrl-C's handler, in the server's main thread, maybe
+        # while that thread holds it to answer a page.
+        self._lock = threading.RLock()
 
     def start(self, dataset, settings):
         """Start training ``settings`` (checked already) on ``dataset``.
@@ -88,10 +94,9 @@ class Trainer:
                     f"job {running.id} is training already (into {running.out}); one run trains "
                     "at a time: wait for it to end, or stop it",
                 )
-            self._count += 1
             out = default_run_dir(self.runs_dir)
             run_id = out.relative_to(self.runs_dir).as_posix()
-            job = Job(str(self._count), out, run_id, dataset, settings)
+            job = Job(secrets.token_hex(8), out, run_id, dataset, settings)
             self._jobs[job.id] = job
             while len(self._jobs) > KEPT_JOBS:
                 self._jobs.popitem(last=False)
@@ -214,35 +219,35 @@ async def training_events(request):
     """``GET /api/train/events?job=ID``: the job's events as a server-sent event stream."""
     trainer = request.app.state.trainer
     job = trainer.get(request.query_params.get("job"))
-    first = resume_index(request.headers.get("last-event-id"))
-    events, ended = job.events_from(first)
+    last = last_event(request.headers.get("last-event-id"))
+    events, ended = job.events.after(last)
     if ended and not events:
         return Response(status_code=204)  # the browser has it all: it stops reconnecting
     return StreamingResponse(
-        event_stream(trainer, job, first),
+        event_stream(trainer, job, last),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store"},
     )
 
 
-def resume_index(last_event_id):
-    """The first event to send to a browser that last got ``Last-Event-ID`` (None: 0)."""
+def last_event(last_event_id):
+    """The id of the last event a browser got, from its ``Last-Event-ID`` (-1: none)."""
     if last_event_id is None or not last_event_id.isdigit():
-        return 0
-    return int(last_event_id) + 1
+        return -1
+    return int(last_event_id)
 
 
-async def event_stream(trainer, job, first):
-    """The events of ``job`` from ``first`` on, as they come, for :data:`STREAM_SECONDS`;
-    ends sooner after the job's last event or when the server stops (the client going away
-    cancels it)."""
+async def event_stream(trainer, job, last):
+    """The events of ``job`` after the one of id ``last``, as they come, for
+    :data:`STREAM_SECONDS`; ends sooner after the job's last event or when the server stops
+    (the client going away cancels it)."""
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
     while True:
-        events, ended = job.events_from(first)
-        for event in events:
-            yield f"id: {first}\ndata: {json.dumps(event)}\n\n"
-            first += 1
+        events, ended = job.events.after(last)
+        for event_id, event in events:
+            yield f"id: {event_id}\ndata: {json.dumps(event)}\n\n"
+            last = event_id
         if ended or trainer.closed or time.monotonic() >= deadline:
             return
         await asyncio.sleep(POLL_SECONDS)
