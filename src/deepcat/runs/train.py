@@ -21,7 +21,7 @@ from deepcat.data.preprocessing import preprocessing_record
 from deepcat.formatting import option_flag, value_text
 from deepcat.network import Network
 from deepcat.runs.files import run_folder_name, write_comparison, write_run_files
-from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config
+from deepcat.training.settings import BY_NAME, FIT, NETWORK, build_config, validation_count
 
 RECORDED_DEFAULTS = ("activation", "init", "seed", "dtype", "optimizer", "record_every")
 """Settings whose command-line default every run fills in and records, whatever the data set;
@@ -239,8 +239,7 @@ def planned_iterations(settings, m):
     """How many updates ``fit`` will make on ``m`` examples (for the progress bar's length)."""
     if settings.get("iterations"):
         return settings["iterations"]
-    fraction = settings.get("validation_fraction") or 0.0
-    m_fit = max(1, m - int(round(m * fraction)))
+    m_fit = max(1, m - validation_count(m, settings.get("validation_fraction")))
     batch = min(settings.get("batch_size") or m_fit, m_fit)
     return settings["epochs"] * math.ceil(m_fit / batch)
 
