@@ -94,7 +94,9 @@ def create_app(runs_dir="runs", *, host="127.0.0.1", allowed_hosts=()):
         try:
             yield
         finally:
-            trainer.shutdown()
+            # Only asked to stop here: waiting would block the event loop, which a second
+            # Ctrl-C then cancels with a traceback. deepcat.web.server.serve waits for it.
+            trainer.close()
 
     templates = Jinja2Templates(directory=TEMPLATES)
     routes = [Route(page.path, _page(templates, page), methods=["GET"]) for page in PAGES]

@@ -2,8 +2,9 @@
 
 The socket is bound before anything is printed, so the address printed is one that answers
 (``--port 0`` prints the port the system chose), and a port in use is an error before the
-server starts. Ctrl-C and SIGTERM stop the server as uvicorn stops it (open connections get
-:data:`GRACE_SECONDS` to end), then the application stops its training job; uvicorn then
+server starts. Ctrl-C and SIGTERM tell the training job to stop at once and stop the server as
+uvicorn stops it (open connections get :data:`GRACE_SECONDS` to end; a second Ctrl-C ends them
+now); :func:`serve` then waits for the job, whose staged files are removed, and uvicorn
 re-raises the signal, so the command ends as any deepcat command stopped by it.
 """
 
@@ -87,6 +88,9 @@ def serve(runs_dir, host, port, say, allowed_hosts=()):
         app = create_app(runs_dir, host=host, allowed_hosts=allowed_hosts)
         config = uvicorn.Config(
             app,
+            # The job is stopped by the signal (_Server) and waited for below: the application's
+            # lifespan, which uvicorn cancels with a traceback on a second Ctrl-C, has no part.
+            lifespan="off",
             log_level="warning",
             timeout_graceful_shutdown=GRACE_SECONDS,
             server_header=False,
