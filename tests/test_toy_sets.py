@@ -51,6 +51,29 @@ def test_the_course_settings_give_the_course_sets():
     np.testing.assert_array_equal(Y, planar.circles()[1])
 
 
+def test_planar_draws_the_playgrounds_moons_and_circles_and_defaults_to_the_courses():
+    X, Y = make_toy_set("moons", 57, 0.3, 9)
+    moons = planar.moons(n_samples=57, noise=0.3, seed=9)
+    np.testing.assert_array_equal(X, moons[0])
+    np.testing.assert_array_equal(Y, moons[1])
+    X, Y = make_toy_set("circles", 57, 0.3, 9)
+    circles = planar.circles(noise=0.3, draws=[(9, 57)])
+    assert len(circles) == 2
+    np.testing.assert_array_equal(X, circles[0])
+    np.testing.assert_array_equal(Y, circles[1])
+    # The defaults are the course's draws: moons (300, 0.2, 3), circles at 0.05 after 1 and 2.
+    for default, explicit in [
+        (planar.moons(), planar.moons(n_samples=300, noise=0.2, seed=3)),
+        (planar.circles(), planar.circles(noise=0.05, draws=[(1, 300), (2, 100)])),
+    ]:
+        assert len(default) == len(explicit)
+        for array, same in zip(default, explicit, strict=True):
+            np.testing.assert_array_equal(array, same)
+    assert [planar.FLOWER_NOISE, planar.MOONS_NOISE, planar.CIRCLES_NOISE] == [
+        TOY_SETS[name].noise for name in ("flower", "moons", "circles")
+    ]
+
+
 def test_planar_flower_keeps_the_course_noise_by_default():
     np.testing.assert_array_equal(planar.flower()[0], planar.flower(noise=0.2)[0])
     assert not np.array_equal(planar.flower()[0], planar.flower(noise=0.0)[0])
