@@ -143,14 +143,15 @@ def test_limits_are_declared_once_and_refused_in_deepcats_words():
     assert SIZE_LIMITS == (20, 1000) and NOISE_LIMITS == (0, 1)
     assert SEED_LIMITS == (SEEDS.low, SEEDS.high)  # a data seed is one of deepcat's seeds
     refusals = [
-        ({"m": 19}, ValueError, "m must be an int >= 20, got 19"),
+        ({"m": 19}, ValueError, "m must be an int in [20, 1000], got 19"),
         ({"m": 1001}, ValueError, "m must be an int in [20, 1000], got 1001"),
-        ({"m": 20.0}, TypeError, "m must be an int >= 20, got 20.0"),
+        ({"m": 20.0}, TypeError, "m must be an int in [20, 1000], got 20.0"),
+        ({"m": True}, TypeError, "m must be an int in [20, 1000], got True"),
         ({"noise": -0.1}, ValueError, "noise must be in [0, 1], got -0.1"),
         ({"noise": 1.5}, ValueError, "noise must be in [0, 1], got 1.5"),
-        ({"seed": -1}, ValueError, "seed must be an int >= 0, got -1"),
+        ({"seed": -1}, ValueError, "seed must be an int in [0, 2**32 - 1], got -1"),
         ({"seed": 2**32}, ValueError, "seed must be an int in [0, 2**32 - 1], got 4294967296"),
-        ({"seed": 1.0}, TypeError, "seed must be an int >= 0, got 1.0"),
+        ({"seed": 1.0}, TypeError, "seed must be an int in [0, 2**32 - 1], got 1.0"),
     ]
     for options, kind, message in refusals:
         with pytest.raises(kind) as error:

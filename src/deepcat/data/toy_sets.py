@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_in_range, check_positive_int
+from deepcat.core.validation import check_in_range, check_int_in_range
 from deepcat.data import planar
 from deepcat.data.model_header import SEED_LIMIT
 
@@ -137,19 +137,10 @@ def make_toy_set(name, m=DEFAULT_SIZE, noise=None, seed=DEFAULT_SEED):
         For an unknown name or a value out of its limits, naming it and its limits.
     """
     toy_set = lookup(TOY_SETS, name, "toy data set")
-    m = _check_int(m, "m", *SIZE_LIMITS)
+    m = check_int_in_range(m, "m", *SIZE_LIMITS)
     if noise is None:
         noise = toy_set.noise
     noise = check_in_range(noise, "noise", *NOISE_LIMITS)
-    seed = _check_int(seed, "seed", *SEED_LIMITS, high_text=SEED_HIGH_TEXT)
+    seed = check_int_in_range(seed, "seed", *SEED_LIMITS, high_text=SEED_HIGH_TEXT)
     X, Y = toy_set.draw(m, noise, seed)
     return np.ascontiguousarray(X, dtype=np.float64), np.asarray(Y, dtype=np.int64)
-
-
-def _check_int(value, name, low, high, high_text=None):
-    """An int in ``[low, high]``, refused as :class:`deepcat.training.values.IntInterval`
-    refuses one."""
-    value = check_positive_int(value, name, minimum=low)
-    if value > high:
-        raise ValueError(f"{name} must be an int in [{low}, {high_text or high}], got {value}")
-    return value
