@@ -301,6 +301,28 @@ def test_bad_data_values_get_deepcats_messages(client):
     assert refusal(client.post("/api/playground", json={"m": "many"})) == (
         "m must be an int in [20, 1000], got 'many'"
     )
+    # JSON that is no number of the field's kind: the same message, the range stated.
+    for field, value, message in [
+        ("m", True, "m must be an int in [20, 1000], got True"),
+        ("m", 20.0, "m must be an int in [20, 1000], got 20.0"),
+        ("m", 10**30, f"m must be an int in [20, 1000], got {10**30}"),
+        ("m", 1e308, "m must be an int in [20, 1000], got 1e+308"),
+        ("m", [[[[20]]]], "m must be an int in [20, 1000], got [[[[20]]]]"),
+        ("data_seed", False, "data_seed must be an int in [0, 2**32 - 1], got False"),
+        ("data_seed", -1, "data_seed must be an int in [0, 2**32 - 1], got -1"),
+        ("noise", True, "noise must be a number in [0, 1], got True"),
+        ("noise", {"sd": 0.1}, "noise must be a number in [0, 1], got {'sd': 0.1}"),
+        ("noise", "NaN", "noise must be in [0, 1], got nan"),
+        ("noise", 10**30, "noise must be in [0, 1], got 1e+30"),
+        # Too large for a float: once an OverflowError, a 500.
+        ("noise", 10**400, f"noise must be a number in [0, 1], got {10**400}"),
+    ]:
+        answer = client.post("/api/playground", json={"dataset": "moons", field: value})
+        assert refusal(answer) == message
+    for content in (b'{"noise": NaN}', b'{"noise": -Infinity}', b'{"m": Infinity}'):
+        # Python's json reads these words; they are refused like any number out of range.
+        answer = client.post("/api/playground", content=content)
+        assert answer.status_code == 400 and "must be" in answer.json()["error"]
     assert refusal(client.post("/api/playground", json={"dataset": "spiral"})).startswith(
         "unknown toy data set 'spiral'; expected one of 'flower', 'moons'"
     )
@@ -313,14 +335,21 @@ def test_bad_data_values_get_deepcats_messages(client):
 def test_bad_steps_are_refused_and_change_nothing(client):
     created = create(client)
     path = f"/api/playground/{created['id']}/step"
-    for iterations, message in [
-        (0, "iterations must be an int >= 1, got 0"),
-        (101, "iterations must be an int in [1, 100], got 101"),
-        ("ten", "iterations must be an int in [1, 100], got 'ten'"),
-        (True, "iterations must be an int >= 1, got True"),
-        (2.5, "iterations must be an int >= 1, got 2.5"),
+    # One message whatever the JSON: the range is always stated.
+    for iterations, got in [
+        (0, "0"),
+        (101, "101"),
+        ("ten", "'ten'"),
+        (True, "True"),
+        (2.5, "2.5"),
+        ([10], "[10]"),
+        ({"n": 10}, "{'n': 10}"),
+        (10**30, str(10**30)),
+        (1e308, "1e+308"),
+        ("nan", "'nan'"),
     ]:
-        assert refusal(client.post(path, json={"iterations": iterations})) == message
+        answer = client.post(path, json={"iterations": iterations})
+        assert refusal(answer) == f"iterations must be an int in [1, 100], got {got}"
     assert "unknown field 'rate'" in refusal(client.post(path, json={"rate": 1}))
     assert client.get(f"/api/playground/{created['id']}").json() == created
     assert step(client, created["id"], "12")["iteration"] == 12  # text, as a page sends it

@@ -216,7 +216,12 @@ def _text(value, name):
 
 def read_number(value, name, number, default):
     """A value given as text or as a JSON number, checked by ``number`` (a
-    :class:`~deepcat.training.values.Number`) in deepcat's words; ``default`` if missing."""
+    :class:`~deepcat.training.values.Number`) in deepcat's words; ``default`` if missing.
+
+    Every refusal states the range, whatever was sent: text that is no number, ``true``, an
+    array, or an int too large for a float get ``m must be an int in [20, 1000], got ...``;
+    a number out of range gets the library's own message.
+    """
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -224,14 +229,20 @@ def read_number(value, name, number, default):
         try:
             value = number.kind(text)
         except ValueError:
-            what = "an int" if number.kind is int else "a number"
-            raise WebError(400, f"{name} must be {what} {number.text}, got {text!r}") from None
+            raise _not_a_number(name, number, text) from None
     if value is None:
         return default
     try:
         return number.check(value, name)
-    except (ValueError, TypeError) as error:
+    except ValueError as error:
         raise WebError(400, printable(str(error))) from None
+    except (TypeError, OverflowError):
+        raise _not_a_number(name, number, value) from None
+
+
+def _not_a_number(name, number, value):
+    what = "an int" if number.kind is int else "a number"
+    return WebError(400, printable(f"{name} must be {what} {number.text}, got {value!r}"))
 
 
 class Session:
