@@ -7,6 +7,7 @@ the session sent; its refusals against what the real ``deepcat train`` prints fo
 option.
 """
 
+import sys
 import threading
 
 import numpy as np
@@ -235,24 +236,46 @@ def test_unknown_and_ended_sessions_are_404(client):
     assert client.get(f"/api/playground/{session}").status_code == 404
 
 
-def test_one_request_at_a_time_trains_a_session(client):
+@pytest.fixture
+def frequent_thread_switches():
+    """Python hands the GIL to another thread every 10 microseconds instead of every 5 ms, so
+    that requests running at once interleave inside each other's training steps: a short step
+    would otherwise finish before any switch, with or without the session's lock."""
+    usual = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    yield
+    sys.setswitchinterval(usual)
+
+
+def test_one_request_at_a_time_trains_a_session(client, frequent_thread_switches):
     created = create(client, {**MOONS, "m": "40"})
+    threads, steps, iterations = 4, 4, 3
+    answers = []
 
-    def steps():
-        for _ in range(4):
-            step(client, created["id"], 3)
+    def make_steps():
+        for _ in range(steps):
+            answer = client.post(
+                f"/api/playground/{created['id']}/step", json={"iterations": iterations}
+            )
+            answers.append((answer.status_code, answer.json()["state"]["iteration"]))
 
-    threads = [threading.Thread(target=steps) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=make_steps) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    # Each step saw the session between two others: its own 3 updates after all those before.
+    total = threads * steps * iterations
+    assert sorted(answers) == [(200, k) for k in range(iterations, total + 1, iterations)]
     state = client.get(f"/api/playground/{created['id']}").json()["state"]
-    assert state["iteration"] == 48
+    assert state["iteration"] == total
     train = created["points"]["train"]
     network = Network([2, 4, 3, 1], "tanh", seed=1)
-    history = network.fit(np.array(train["x"]).T, np.array([train["y"]]), 0.5, 48, record_every=1)
+    X, Y = np.array(train["x"]).T, np.array([train["y"]])
+    history = network.fit(X, Y, 0.5, total, record_every=1)
     assert state["costs"]["train"] == [[k, cost] for k, cost in history.costs]
+    assert [k for k, _ in state["costs"]["test"]] == list(range(0, total + 1, iterations))
+    assert state["cost"]["train"] == network.cost(X, Y)
 
 
 @pytest.mark.parametrize(
