@@ -386,6 +386,29 @@ def test_a_diverging_step_is_an_error_line_and_leaves_the_session_as_it_was(clie
     assert client.get(f"/api/playground/{created['id']}").json() == created
 
 
+def test_a_step_that_overflows_the_outputs_is_an_error_line_not_a_500(client):
+    body = {"dataset": "blobs", "m": "40", "noise": "0", "settings": {"hidden": "2"}}
+    body["settings"].update(activation="relu", learning_rate="1e300")
+    created = create(client, body)
+    # fit itself lets this through: its one update leaves finite parameters, whose outputs
+    # overflow (the cost is checked before each update, not after the last).
+    train = created["points"]["train"]
+    X, Y = np.array(train["x"]).T, np.array([train["y"]])
+    network = Network([2, 2, 1], "relu", seed=1)
+    with np.errstate(all="ignore"):
+        network.fit(X, Y, 1e300, 1)
+        assert all(np.isfinite(value).all() for value in network.parameters.values())
+        assert not np.isfinite(network.cost(X, Y))
+    path = f"/api/playground/{created['id']}/step"
+    message = refusal(client.post(path, json={"iterations": 1}))
+    assert message == (
+        "training diverged: the step's last update made the cost or the outputs NaN or "
+        "infinite. Try a smaller learning rate than 1e+300. The network's parameters are back "
+        "to their values before the step."
+    )
+    assert client.get(f"/api/playground/{created['id']}").json() == created
+
+
 def test_a_curve_stays_evenly_spaced_and_bounded():
     curve = Curve()
     for iteration in range(5001):
