@@ -51,6 +51,29 @@ def test_the_course_settings_give_the_course_sets():
     np.testing.assert_array_equal(Y, planar.circles()[1])
 
 
+def test_planar_draws_the_playgrounds_moons_and_circles_and_defaults_to_the_courses():
+    X, Y = make_toy_set("moons", 57, 0.3, 9)
+    moons = planar.moons(n_samples=57, noise=0.3, seed=9)
+    np.testing.assert_array_equal(X, moons[0])
+    np.testing.assert_array_equal(Y, moons[1])
+    X, Y = make_toy_set("circles", 57, 0.3, 9)
+    circles = planar.circles(noise=0.3, draws=[(9, 57)])
+    assert len(circles) == 2
+    np.testing.assert_array_equal(X, circles[0])
+    np.testing.assert_array_equal(Y, circles[1])
+    # The defaults are the course's draws: moons (300, 0.2, 3), circles at 0.05 after 1 and 2.
+    for default, explicit in [
+        (planar.moons(), planar.moons(n_samples=300, noise=0.2, seed=3)),
+        (planar.circles(), planar.circles(noise=0.05, draws=[(1, 300), (2, 100)])),
+    ]:
+        assert len(default) == len(explicit)
+        for array, same in zip(default, explicit, strict=True):
+            np.testing.assert_array_equal(array, same)
+    assert [planar.FLOWER_NOISE, planar.MOONS_NOISE, planar.CIRCLES_NOISE] == [
+        TOY_SETS[name].noise for name in ("flower", "moons", "circles")
+    ]
+
+
 def test_planar_flower_keeps_the_course_noise_by_default():
     np.testing.assert_array_equal(planar.flower()[0], planar.flower(noise=0.2)[0])
     assert not np.array_equal(planar.flower()[0], planar.flower(noise=0.0)[0])
@@ -120,14 +143,15 @@ def test_limits_are_declared_once_and_refused_in_deepcats_words():
     assert SIZE_LIMITS == (20, 1000) and NOISE_LIMITS == (0, 1)
     assert SEED_LIMITS == (SEEDS.low, SEEDS.high)  # a data seed is one of deepcat's seeds
     refusals = [
-        ({"m": 19}, ValueError, "m must be an int >= 20, got 19"),
+        ({"m": 19}, ValueError, "m must be an int in [20, 1000], got 19"),
         ({"m": 1001}, ValueError, "m must be an int in [20, 1000], got 1001"),
-        ({"m": 20.0}, TypeError, "m must be an int >= 20, got 20.0"),
+        ({"m": 20.0}, TypeError, "m must be an int in [20, 1000], got 20.0"),
+        ({"m": True}, TypeError, "m must be an int in [20, 1000], got True"),
         ({"noise": -0.1}, ValueError, "noise must be in [0, 1], got -0.1"),
         ({"noise": 1.5}, ValueError, "noise must be in [0, 1], got 1.5"),
-        ({"seed": -1}, ValueError, "seed must be an int >= 0, got -1"),
+        ({"seed": -1}, ValueError, "seed must be an int in [0, 2**32 - 1], got -1"),
         ({"seed": 2**32}, ValueError, "seed must be an int in [0, 2**32 - 1], got 4294967296"),
-        ({"seed": 1.0}, TypeError, "seed must be an int >= 0, got 1.0"),
+        ({"seed": 1.0}, TypeError, "seed must be an int in [0, 2**32 - 1], got 1.0"),
     ]
     for options, kind, message in refusals:
         with pytest.raises(kind) as error:

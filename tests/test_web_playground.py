@@ -7,6 +7,7 @@ the session sent; its refusals against what the real ``deepcat train`` prints fo
 option.
 """
 
+import sys
 import threading
 
 import numpy as np
@@ -235,24 +236,46 @@ def test_unknown_and_ended_sessions_are_404(client):
     assert client.get(f"/api/playground/{session}").status_code == 404
 
 
-def test_one_request_at_a_time_trains_a_session(client):
+@pytest.fixture
+def frequent_thread_switches():
+    """Python hands the GIL to another thread every 10 microseconds instead of every 5 ms, so
+    that requests running at once interleave inside each other's training steps: a short step
+    would otherwise finish before any switch, with or without the session's lock."""
+    usual = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    yield
+    sys.setswitchinterval(usual)
+
+
+def test_one_request_at_a_time_trains_a_session(client, frequent_thread_switches):
     created = create(client, {**MOONS, "m": "40"})
+    threads, steps, iterations = 4, 4, 3
+    answers = []
 
-    def steps():
-        for _ in range(4):
-            step(client, created["id"], 3)
+    def make_steps():
+        for _ in range(steps):
+            answer = client.post(
+                f"/api/playground/{created['id']}/step", json={"iterations": iterations}
+            )
+            answers.append((answer.status_code, answer.json()["state"]["iteration"]))
 
-    threads = [threading.Thread(target=steps) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=make_steps) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    # Each step saw the session between two others: its own 3 updates after all those before.
+    total = threads * steps * iterations
+    assert sorted(answers) == [(200, k) for k in range(iterations, total + 1, iterations)]
     state = client.get(f"/api/playground/{created['id']}").json()["state"]
-    assert state["iteration"] == 48
+    assert state["iteration"] == total
     train = created["points"]["train"]
     network = Network([2, 4, 3, 1], "tanh", seed=1)
-    history = network.fit(np.array(train["x"]).T, np.array([train["y"]]), 0.5, 48, record_every=1)
+    X, Y = np.array(train["x"]).T, np.array([train["y"]])
+    history = network.fit(X, Y, 0.5, total, record_every=1)
     assert state["costs"]["train"] == [[k, cost] for k, cost in history.costs]
+    assert [k for k, _ in state["costs"]["test"]] == list(range(0, total + 1, iterations))
+    assert state["cost"]["train"] == network.cost(X, Y)
 
 
 @pytest.mark.parametrize(
@@ -301,6 +324,28 @@ def test_bad_data_values_get_deepcats_messages(client):
     assert refusal(client.post("/api/playground", json={"m": "many"})) == (
         "m must be an int in [20, 1000], got 'many'"
     )
+    # JSON that is no number of the field's kind: the same message, the range stated.
+    for field, value, message in [
+        ("m", True, "m must be an int in [20, 1000], got True"),
+        ("m", 20.0, "m must be an int in [20, 1000], got 20.0"),
+        ("m", 10**30, f"m must be an int in [20, 1000], got {10**30}"),
+        ("m", 1e308, "m must be an int in [20, 1000], got 1e+308"),
+        ("m", [[[[20]]]], "m must be an int in [20, 1000], got [[[[20]]]]"),
+        ("data_seed", False, "data_seed must be an int in [0, 2**32 - 1], got False"),
+        ("data_seed", -1, "data_seed must be an int in [0, 2**32 - 1], got -1"),
+        ("noise", True, "noise must be a number in [0, 1], got True"),
+        ("noise", {"sd": 0.1}, "noise must be a number in [0, 1], got {'sd': 0.1}"),
+        ("noise", "NaN", "noise must be in [0, 1], got nan"),
+        ("noise", 10**30, "noise must be in [0, 1], got 1e+30"),
+        # Too large for a float: once an OverflowError, a 500.
+        ("noise", 10**400, f"noise must be a number in [0, 1], got {10**400}"),
+    ]:
+        answer = client.post("/api/playground", json={"dataset": "moons", field: value})
+        assert refusal(answer) == message
+    for content in (b'{"noise": NaN}', b'{"noise": -Infinity}', b'{"m": Infinity}'):
+        # Python's json reads these words; they are refused like any number out of range.
+        answer = client.post("/api/playground", content=content)
+        assert answer.status_code == 400 and "must be" in answer.json()["error"]
     assert refusal(client.post("/api/playground", json={"dataset": "spiral"})).startswith(
         "unknown toy data set 'spiral'; expected one of 'flower', 'moons'"
     )
@@ -313,14 +358,21 @@ def test_bad_data_values_get_deepcats_messages(client):
 def test_bad_steps_are_refused_and_change_nothing(client):
     created = create(client)
     path = f"/api/playground/{created['id']}/step"
-    for iterations, message in [
-        (0, "iterations must be an int >= 1, got 0"),
-        (101, "iterations must be an int in [1, 100], got 101"),
-        ("ten", "iterations must be an int in [1, 100], got 'ten'"),
-        (True, "iterations must be an int >= 1, got True"),
-        (2.5, "iterations must be an int >= 1, got 2.5"),
+    # One message whatever the JSON: the range is always stated.
+    for iterations, got in [
+        (0, "0"),
+        (101, "101"),
+        ("ten", "'ten'"),
+        (True, "True"),
+        (2.5, "2.5"),
+        ([10], "[10]"),
+        ({"n": 10}, "{'n': 10}"),
+        (10**30, str(10**30)),
+        (1e308, "1e+308"),
+        ("nan", "'nan'"),
     ]:
-        assert refusal(client.post(path, json={"iterations": iterations})) == message
+        answer = client.post(path, json={"iterations": iterations})
+        assert refusal(answer) == f"iterations must be an int in [1, 100], got {got}"
     assert "unknown field 'rate'" in refusal(client.post(path, json={"rate": 1}))
     assert client.get(f"/api/playground/{created['id']}").json() == created
     assert step(client, created["id"], "12")["iteration"] == 12  # text, as a page sends it
@@ -331,6 +383,29 @@ def test_a_diverging_step_is_an_error_line_and_leaves_the_session_as_it_was(clie
     message = refusal(client.post(f"/api/playground/{created['id']}/step", json={"iterations": 50}))
     assert message.startswith("training diverged at iteration ")
     assert "Try a smaller learning rate than 100." in message
+    assert client.get(f"/api/playground/{created['id']}").json() == created
+
+
+def test_a_step_that_overflows_the_outputs_is_an_error_line_not_a_500(client):
+    body = {"dataset": "blobs", "m": "40", "noise": "0", "settings": {"hidden": "2"}}
+    body["settings"].update(activation="relu", learning_rate="1e300")
+    created = create(client, body)
+    # fit itself lets this through: its one update leaves finite parameters, whose outputs
+    # overflow (the cost is checked before each update, not after the last).
+    train = created["points"]["train"]
+    X, Y = np.array(train["x"]).T, np.array([train["y"]])
+    network = Network([2, 2, 1], "relu", seed=1)
+    with np.errstate(all="ignore"):
+        network.fit(X, Y, 1e300, 1)
+        assert all(np.isfinite(value).all() for value in network.parameters.values())
+        assert not np.isfinite(network.cost(X, Y))
+    path = f"/api/playground/{created['id']}/step"
+    message = refusal(client.post(path, json={"iterations": 1}))
+    assert message == (
+        "training diverged: the step's last update made the cost or the outputs NaN or "
+        "infinite. Try a smaller learning rate than 1e+300. The network's parameters are back "
+        "to their values before the step."
+    )
     assert client.get(f"/api/playground/{created['id']}").json() == created
 
 

@@ -152,6 +152,20 @@ def check_positive_int(value, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_int_in_range(value, name: str, low: int, high: int, high_text: str | None = None) -> int:
+    """An int in ``[low, high]``, both ends included (bools are refused).
+
+    Every refusal states the whole range, whatever was given: ``seed must be an int in
+    [0, 2**32 - 1], got -1``. ``high_text`` writes the upper end as people know it.
+    """
+    expected = f"{name} must be an int in [{low}, {high_text or high}]"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{expected}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{expected}, got {value}")
+    return int(value)
+
+
 def check_positive_float(value, name: str) -> float:
     """A finite real number > 0 (bools are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -27,9 +27,12 @@ FLOWER_NOISE = 0.2
 FLOWER_SPAN = 3.12
 """Each class sweeps this many radians of angle: class ``j`` covers ``[3.12 j, 3.12 (j+1)]``."""
 
-CIRCLES = {"train": (1, 300), "test": (2, 100)}
-"""``(seed, n_samples)`` of the course's two ``make_circles`` draws (noise 0.05)."""
+CIRCLES_DRAWS = ((1, 300), (2, 100))
+"""``(seed, n_samples)`` of the course's two ``make_circles`` draws (noise 0.05): its training
+set, then its test set."""
 CIRCLES_NOISE = 0.05
+CIRCLES_FACTOR = 0.8
+"""The inner circle's radius (the outer one's is 1): scikit-learn's default, the course's."""
 MOONS_SEED, MOONS_SAMPLES, MOONS_NOISE = 3, 300, 0.2
 
 
@@ -67,32 +70,61 @@ def flower(points_per_class=FLOWER_POINTS_PER_CLASS, seed=FLOWER_SEED, noise=FLO
     return X, Y
 
 
-def circles():
+def circles(noise=CIRCLES_NOISE, draws=CIRCLES_DRAWS):
     """Course 2 week 1's circles: ``(train_X, train_Y, test_X, test_Y)``.
+
+    scikit-learn's ``make_circles``: an outer circle of radius 1 (class 0) and an inner one of
+    radius :data:`CIRCLES_FACTOR` (class 1), each point moved by Gaussian noise.
+
+    Parameters
+    ----------
+    noise : float, default 0.05
+        The noise's standard deviation, the course's 0.05.
+    draws : sequence of (seed, n_samples), default ((1, 300), (2, 100))
+        One draw of ``n_samples`` points after each seed: the course's training set, then its
+        test set.
 
     Returns
     -------
-    train_X : ndarray, shape (2, 300)
-    train_Y : ndarray of int64, shape (1, 300)
-    test_X : ndarray, shape (2, 100)
-    test_Y : ndarray of int64, shape (1, 100)
+    X, Y for each draw in turn : ndarray, shape (2, n_samples), and ndarray of int64, shape
+        (1, n_samples). By default ``train_X`` (2, 300), ``train_Y`` (1, 300), ``test_X``
+        (2, 100) and ``test_Y`` (1, 100).
     """
     from sklearn.datasets import make_circles
 
     split = []
-    for seed, n_samples in CIRCLES.values():
-        x, y = make_circles(
-            n_samples=n_samples, noise=CIRCLES_NOISE, random_state=np.random.RandomState(seed)
+    for seed, n_samples in draws:
+        rng = np.random.RandomState(seed)
+        split += _columns(
+            make_circles(n_samples=n_samples, noise=noise, factor=CIRCLES_FACTOR, random_state=rng)
         )
-        split += [x.T, y.astype(np.int64).reshape(1, -1)]
     return tuple(split)
 
 
-def moons():
-    """Course 2 week 2's moons: ``(train_X, train_Y)`` of shapes ``(2, 300)`` and ``(1, 300)``."""
+def moons(n_samples=MOONS_SAMPLES, noise=MOONS_NOISE, seed=MOONS_SEED):
+    """Course 2 week 2's moons: scikit-learn's ``make_moons``, two interleaving half circles.
+
+    Parameters
+    ----------
+    n_samples : int, default 300
+        ``m``; class 0 gets ``m // 2`` points on the upper half circle, class 1 the others.
+    noise : float, default 0.2
+        The noise's standard deviation.
+    seed : int, default 3
+        The course's seed.
+
+    Returns
+    -------
+    X : ndarray, shape (2, n_samples)
+    Y : ndarray of int64, shape (1, n_samples)
+    """
     from sklearn.datasets import make_moons
 
-    x, y = make_moons(
-        n_samples=MOONS_SAMPLES, noise=MOONS_NOISE, random_state=np.random.RandomState(MOONS_SEED)
-    )
-    return x.T, y.astype(np.int64).reshape(1, -1)
+    rng = np.random.RandomState(seed)
+    return tuple(_columns(make_moons(n_samples=n_samples, noise=noise, random_state=rng)))
+
+
+def _columns(pair):
+    """scikit-learn's ``(x, y)``, one example a row, as ``X`` ``(2, m)`` and ``Y`` ``(1, m)``."""
+    x, y = pair
+    return [x.T, y.astype(np.int64).reshape(1, -1)]

@@ -8,10 +8,11 @@ global random state is left alone. Every set returns ``X`` of shape ``(2, m)`` (
 
 - ``flower``: the course's planar flower (:func:`deepcat.data.planar.flower`); ``m = 400``,
   noise 0.2 and seed 1 give the course's 400 points exactly.
-- ``moons``, ``circles``, ``blobs``: scikit-learn's ``make_moons``, ``make_circles`` (the inner
-  circle of radius 0.8, as in the course) and ``make_blobs`` (centres (-1, -1) and (1, 1)).
+- ``moons``, ``circles``: the course's (:func:`deepcat.data.planar.moons`,
+  :func:`deepcat.data.planar.circles`), scikit-learn's ``make_moons`` and ``make_circles``;
   ``moons`` at ``(300, 0.2, 3)`` and ``circles`` at ``(300, 0.05, 1)`` are the course's
   training sets.
+- ``blobs``: scikit-learn's ``make_blobs``, centred on (-1, -1) and (1, 1).
 - ``xor``: points uniform in the square [-1, 1]², labelled 1 where exactly one coordinate is
   positive; the noise moves a point after its label is given.
 
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from deepcat.core.registry import lookup
-from deepcat.core.validation import check_in_range, check_positive_int
+from deepcat.core.validation import check_in_range, check_int_in_range
 from deepcat.data import planar
 from deepcat.data.model_header import SEED_LIMIT
 
@@ -47,8 +48,6 @@ DEFAULT_SEED = 1
 """The course's seed of the flower (and ``deepcat train``'s seed)."""
 BLOB_CENTRES = ((-1.0, -1.0), (1.0, 1.0))
 """The centres of class 0 and class 1 in ``blobs``."""
-CIRCLES_FACTOR = 0.8
-"""The inner circle's radius (the outer one's is 1): scikit-learn's default, the course's."""
 
 
 @dataclass(frozen=True)
@@ -76,26 +75,17 @@ def _flower(m, noise, seed):
     return X[:, :m], Y[:, :m]
 
 
-def _moons(m, noise, seed):
-    from sklearn.datasets import make_moons
-
-    return _columns(make_moons(n_samples=m, noise=noise, random_state=np.random.RandomState(seed)))
-
-
 def _circles(m, noise, seed):
-    from sklearn.datasets import make_circles
-
-    rng = np.random.RandomState(seed)
-    return _columns(make_circles(n_samples=m, noise=noise, factor=CIRCLES_FACTOR, random_state=rng))
+    return planar.circles(noise=noise, draws=[(seed, m)])
 
 
 def _blobs(m, noise, seed):
     from sklearn.datasets import make_blobs
 
     rng = np.random.RandomState(seed)
-    return _columns(
-        make_blobs(n_samples=m, centers=np.array(BLOB_CENTRES), cluster_std=noise, random_state=rng)
-    )
+    centres = np.array(BLOB_CENTRES)
+    x, y = make_blobs(n_samples=m, centers=centres, cluster_std=noise, random_state=rng)
+    return x.T, y.reshape(1, -1)
 
 
 def _xor(m, noise, seed):
@@ -105,16 +95,18 @@ def _xor(m, noise, seed):
     return X + noise * rng.randn(2, m), Y
 
 
-def _columns(pair):
-    """scikit-learn's ``(x, y)``, one example a row, as ``(2, m)`` and ``(1, m)``."""
-    x, y = pair
-    return x.T, y.reshape(1, -1)
-
-
 TOY_SETS = {
-    "flower": ToySet(_flower, "the course's planar flower (C1 W3): two classes on 8 petals", 0.2),
-    "moons": ToySet(_moons, "two interleaving half circles (the course's moons, C2 W2)", 0.2),
-    "circles": ToySet(_circles, "a circle inside another (the course's circles, C2 W1)", 0.05),
+    "flower": ToySet(
+        _flower, "the course's planar flower (C1 W3): two classes on 8 petals", planar.FLOWER_NOISE
+    ),
+    "moons": ToySet(
+        planar.moons,
+        "two interleaving half circles (the course's moons, C2 W2)",
+        planar.MOONS_NOISE,
+    ),
+    "circles": ToySet(
+        _circles, "a circle inside another (the course's circles, C2 W1)", planar.CIRCLES_NOISE
+    ),
     "blobs": ToySet(_blobs, "two Gaussian blobs around (-1, -1) and (1, 1)", 0.5),
     "xor": ToySet(_xor, "the four quadrants: class 1 where the coordinates' signs differ", 0.1),
 }
@@ -145,19 +137,10 @@ def make_toy_set(name, m=DEFAULT_SIZE, noise=None, seed=DEFAULT_SEED):
         For an unknown name or a value out of its limits, naming it and its limits.
     """
     toy_set = lookup(TOY_SETS, name, "toy data set")
-    m = _check_int(m, "m", *SIZE_LIMITS)
+    m = check_int_in_range(m, "m", *SIZE_LIMITS)
     if noise is None:
         noise = toy_set.noise
     noise = check_in_range(noise, "noise", *NOISE_LIMITS)
-    seed = _check_int(seed, "seed", *SEED_LIMITS, high_text=SEED_HIGH_TEXT)
+    seed = check_int_in_range(seed, "seed", *SEED_LIMITS, high_text=SEED_HIGH_TEXT)
     X, Y = toy_set.draw(m, noise, seed)
     return np.ascontiguousarray(X, dtype=np.float64), np.asarray(Y, dtype=np.int64)
-
-
-def _check_int(value, name, low, high, high_text=None):
-    """An int in ``[low, high]``, refused as :class:`deepcat.training.values.IntInterval`
-    refuses one."""
-    value = check_positive_int(value, name, minimum=low)
-    if value > high:
-        raise ValueError(f"{name} must be an int in [{low}, {high_text or high}], got {value}")
-    return value

@@ -13,6 +13,7 @@ from deepcat.core.registry import lookup
 from deepcat.core.validation import (
     MAX_LAYERS,
     check_in_range,
+    check_int_in_range,
     check_positive_float,
     check_positive_int,
     in_interval,
@@ -64,14 +65,11 @@ class IntInterval(Number):
     high_text: str | None = None
 
     def check(self, value, name):
-        value = super().check(value, name)
-        if value > self.high:
-            raise ValueError(f"{name} must be an int {self.text}, got {value}")
-        return value
+        return check_int_in_range(value, name, int(self.low), int(self.high), self.high_text)
 
     @property
     def text(self):
-        return f"in [{self.low:g}, {self.high_text or int(self.high)}]"
+        return f"in [{int(self.low)}, {self.high_text or int(self.high)}]"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from deepcat.formatting import printable, value_text
 from deepcat.network import Network
 from deepcat.runs.messages import option_names
 from deepcat.runs.option_types import flag
+from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import BY_NAME, SEEDS, build_config
 from deepcat.training.values import IntInterval, Number
 from deepcat.web.forms import read_settings
@@ -66,8 +67,7 @@ SEED = SEEDS
 """The data's size, noise and seed as deepcat's settings take values: from the limits of
 :mod:`deepcat.data.toy_sets` (whose seeds are every seed of deepcat)."""
 STEP = IntInterval(int, 1, 100)
-"""Updates one step request may make: even the largest network on 1,000 points answers
-within about a second."""
+"""Updates one step may make: the largest network on 1,000 points answers in about a second."""
 DEFAULT_DATASET = "flower"
 TEST_FRACTION = DEFAULT_TEST_FRACTION
 BOUNDARY_GRID = 50
@@ -216,7 +216,9 @@ def _text(value, name):
 
 def read_number(value, name, number, default):
     """A value given as text or as a JSON number, checked by ``number`` (a
-    :class:`~deepcat.training.values.Number`) in deepcat's words; ``default`` if missing."""
+    :class:`~deepcat.training.values.Number`); ``default`` if missing. Every refusal states
+    the range: a number out of it in the library's words, anything else (``true``, an array,
+    an int too large for a float) as ``m must be an int in [20, 1000], got ...``."""
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -224,14 +226,20 @@ def read_number(value, name, number, default):
         try:
             value = number.kind(text)
         except ValueError:
-            what = "an int" if number.kind is int else "a number"
-            raise WebError(400, f"{name} must be {what} {number.text}, got {text!r}") from None
+            raise _not_a_number(name, number, text) from None
     if value is None:
         return default
     try:
         return number.check(value, name)
-    except (ValueError, TypeError) as error:
+    except ValueError as error:
         raise WebError(400, printable(str(error))) from None
+    except (TypeError, OverflowError):
+        raise _not_a_number(name, number, value) from None
+
+
+def _not_a_number(name, number, value):
+    kind = "an int" if number.kind is int else "a number"
+    return WebError(400, printable(f"{name} must be {kind} {number.text}, got {value!r}"))
 
 
 class Session:
@@ -266,6 +274,7 @@ class Session:
         self.train_costs, self.test_costs = Curve(), Curve()
         self.test_costs.add(0, self._test_cost())
 
+    @np.errstate(over="ignore", invalid="ignore")  # an overflow is found and refused here
     def step(self, iterations):
         """Make ``iterations`` more updates with :meth:`Network.fit`.
 
@@ -275,15 +284,33 @@ class Session:
         Raises
         ------
         deepcat.DivergenceError
-            With the parameters (and the record) as before the step.
+            With the parameters and the record as before the step: from ``fit``, or when the
+            last update leaves a cost or an output NaN or infinite (``fit`` checks the costs
+            before each update, and finite parameters can still overflow their outputs).
         """
-        history = self.network.fit(
-            self.X_train, self.Y_train, iterations=iterations, **self.spec.fit_options()
-        )
+        before = {key: value.copy() for key, value in self.network.parameters.items()}
+        options = self.spec.fit_options()
+        history = self.network.fit(self.X_train, self.Y_train, iterations=iterations, **options)
+        test_cost = self._test_cost()
+        if not self._draws_finite(test_cost):
+            self.network.parameters = before
+            raise DivergenceError(
+                "training diverged: the step's last update made the cost or the outputs NaN or "
+                f"infinite. Try a smaller learning rate than {self.spec.learning_rate:g}. The "
+                "network's parameters are back to their values before the step."
+            )
         for k, cost in history.costs:
             self.train_costs.add(self.iteration + k, cost)
         self.iteration += history.iterations
-        self.test_costs.add(self.iteration, self._test_cost())
+        self.test_costs.add(self.iteration, test_cost)
+
+    def _draws_finite(self, test_cost):
+        """Whether the costs, and the outputs and hidden activations over the grids, are finite."""
+        grids = np.hstack([self.boundary_grid, self.unit_grid])
+        AL, caches = model_forward(grids, self.network.parameters, self.network.activations)
+        layers = [AL, *(cache[0][0] for cache in caches[1:])]  # A[L], then A[1] .. A[L-1]
+        costs = [self.network.cost(self.X_train, self.Y_train, lambd=self.spec.lambd), test_cost]
+        return np.isfinite(costs).all() and all(np.isfinite(A).all() for A in layers)
 
     def _test_cost(self):
         return self.network.cost(self.X_test, self.Y_test, lambd=self.spec.lambd)
