@@ -184,3 +184,10 @@ def test_train_on_a_full_disk_names_the_out_and_the_reason(tmp_path, full_disk, 
     _no_errno(result)
     assert_user_error(result, 1, "cannot write", "disk/run: No space left on device")
     assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+def test_a_hidden_size_of_hundreds_of_digits_is_a_one_line_error(tmp_path):
+    # An int beyond any float: the range check and the memory estimate both take it as it is.
+    result = deepcat("train", "--dataset", "flower", "--hidden", "1" * 400, cwd=tmp_path)
+    assert_user_error(result, 1, "more than 10^18 TB")
+    assert not list(tmp_path.glob("runs/*"))

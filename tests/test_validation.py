@@ -77,3 +77,14 @@ def test_booleans_are_not_layer_sizes(layer_dims, match):
 def test_a_boolean_is_not_a_seed(seed):
     with pytest.raises(TypeError, match=r"seed must be None or a non-negative int, got "):
         Network([4, 1], seed=seed)
+
+
+def test_an_int_beyond_any_float_is_in_an_unbounded_interval():
+    import math
+
+    from deepcat.core.validation import in_interval
+    from deepcat.formatting import byte_text
+
+    assert in_interval(10**400, 1, math.inf) and not in_interval(10**400, 1, 10**6)
+    assert byte_text(10**400) == "more than 10^18 TB"
+    assert byte_text(9_600_000_000) == "9.6 GB"

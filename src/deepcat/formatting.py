@@ -69,7 +69,10 @@ def option_flag(name):
 
 
 def byte_text(n_bytes):
-    """A size as people read it: ``512 B``, ``3.8 KB``, ``9.6 GB`` (powers of 1000)."""
+    """A size as people read it: ``512 B``, ``3.8 KB``, ``9.6 GB`` (powers of 1000); beyond
+    what any machine has, ``more than 10^18 TB``."""
+    if n_bytes >= 10**30:  # an int of any size: too large for a float, and for any memory
+        return "more than 10^18 TB"
     size = float(n_bytes)
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if size < 1000 or unit == "TB":

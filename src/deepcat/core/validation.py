@@ -192,7 +192,9 @@ def in_interval(value, low, high, low_open=False, high_open=False):
     """Whether the finite ``value`` lies between ``low`` and ``high`` (open ends excluded)."""
     above = value > low if low_open else value >= low
     below = value < high if high_open else value <= high
-    return math.isfinite(value) and above and below
+    # An int is finite however large; math.isfinite would overflow converting it to a float.
+    finite = isinstance(value, numbers.Integral) or math.isfinite(value)
+    return finite and above and below
 
 
 def interval_text(low, high, low_open=False, high_open=False):
