@@ -97,14 +97,18 @@ async function start(event) {
   }
 }
 
+// Said before the request: the job's "stopped" event may come before the request's answer,
+// and its line must not be overwritten.
 async function stop() {
   if (!watched) return;
+  const stopping = watched;
   stopButton.disabled = true;
+  statusLine.textContent = "Stopping…";
   try {
-    await postJSON("/api/train/stop", { job: watched.id });
-    statusLine.textContent = "Stopping…";
+    await postJSON("/api/train/stop", { job: stopping.id });
   } catch (failure) {
     showError(error, failure.message);
+    if (!stopping.ended) stopButton.disabled = false;
   }
 }
 
