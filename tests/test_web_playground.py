@@ -21,7 +21,8 @@ from deepcat.data.splits import split_indices
 from deepcat.data.toy_sets import TOY_SETS, make_toy_set
 from deepcat.web.app import create_app
 from deepcat.web.playground import Playgrounds
-from deepcat.web.playground_session import MAX_CURVE_POINTS, PLAYGROUND_SETTINGS, Curve
+from deepcat.web.playground_session import MAX_CURVE_POINTS, Curve
+from deepcat.web.playground_spec import PLAYGROUND_SETTINGS
 
 MOONS = {
     "dataset": "moons",

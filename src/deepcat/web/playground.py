@@ -7,7 +7,7 @@ used and drops the oldest. A session serves one request at a time. GETs change n
 - ``GET /api/playground/form``: what the page's controls offer (:func:`form`).
 - ``POST /api/playground``: a new session from ``{"dataset": "moons", "m": "200", "noise":
   "0.2", "data_seed": "1", "settings": {"hidden": "4,4", "activation": "tanh", ...}}``
-  (see :func:`~deepcat.web.playground_session.read_spec`); answers 201 with the
+  (see :func:`~deepcat.web.playground_spec.read_spec`); answers 201 with the
   session's whole picture (below).
 - ``GET /api/playground/<id>``: the whole picture again: ``id``, ``spec`` (``dataset``,
   ``m``, ``noise``, ``data_seed``, ``settings`` as option texts, ``layer_dims``,
@@ -43,8 +43,8 @@ from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import BY_NAME
 from deepcat.web.forms import setting_fields
 from deepcat.web.http import WebError, read_json
-from deepcat.web.playground_session import (
-    BOUNDARY_GRID,
+from deepcat.web.playground_session import BOUNDARY_GRID, TEST_FRACTION, UNIT_GRID, Session
+from deepcat.web.playground_spec import (
     DEFAULT_DATASET,
     MAX_HIDDEN_LAYERS,
     MAX_UNITS,
@@ -54,9 +54,6 @@ from deepcat.web.playground_session import (
     SIZE,
     STARTING_SETTINGS,
     STEP,
-    TEST_FRACTION,
-    UNIT_GRID,
-    Session,
     read_number,
     read_spec,
 )
