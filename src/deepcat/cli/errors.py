@@ -15,10 +15,8 @@ from contextlib import contextmanager
 
 import click
 
-from deepcat.formatting import printable
-from deepcat.runs.messages import memory_message, option_names, os_error_message
+from deepcat.runs.messages import FAILURES, USAGE_ERRORS, failure_message, usage_message
 from deepcat.signals import STOPPING_SIGNALS
-from deepcat.training.loop import DivergenceError
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C, the shell's 128 + SIGINT."""
@@ -62,19 +60,12 @@ def stop_status(error=None):
 @contextmanager
 def failures(out=None):
     """Turn the library's errors about data, files, memory and training into one-line
-    failures; ``out`` is the --out being written, if any (:func:`os_error_message`).
-
-    The line is :func:`~deepcat.formatting.printable`: a file or class name it quotes cannot
-    start a line of its own or send escape codes to the terminal.
-    """
+    failures (:func:`~deepcat.runs.messages.failure_message`); ``out`` is the --out being
+    written, if any."""
     try:
         yield
-    except OSError as error:
-        raise click.ClickException(printable(os_error_message(error, out))) from None
-    except (ValueError, TypeError, DivergenceError) as error:
-        raise click.ClickException(printable(str(error))) from None
-    except MemoryError as error:
-        raise click.ClickException(printable(memory_message(error))) from None
+    except FAILURES as error:
+        raise click.ClickException(failure_message(error, out)) from None
 
 
 @contextmanager
@@ -82,8 +73,8 @@ def usage_errors(ctx):
     """Turn the library's complaints about option values into usage errors (exit 2)."""
     try:
         yield
-    except (ValueError, TypeError, FileExistsError) as error:
-        raise click.UsageError(option_names(printable(str(error))), ctx) from None
+    except USAGE_ERRORS as error:
+        raise click.UsageError(usage_message(error), ctx) from None
 
 
 def interrupted(message):

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from deepcat.data.datasets import LOADER_OPTIONS
-from deepcat.formatting import option_flag
+from deepcat.formatting import option_flag, printable
+from deepcat.training.loop import DivergenceError
 from deepcat.training.settings import FIT
 
 _OPTION_NAMES = re.compile(  # a name already written as an option (--lambd) is left alone
@@ -69,3 +70,30 @@ def os_error_message(error, out=None):
 def option_names(message):
     """Write the library's argument names as the options a user typed (keep_prob: --keep-prob)."""
     return _OPTION_NAMES.sub(lambda match: option_flag(match.group(1)), message)
+
+
+FAILURES = (OSError, ValueError, TypeError, DivergenceError, MemoryError)
+"""The library's errors that end a command (or a web job) as a failure of one line: missing or
+broken files, bad data, a diverging run, not enough memory."""
+USAGE_ERRORS = (ValueError, TypeError, FileExistsError)
+"""The library's complaints about the values a user gave (a usage error, exit 2)."""
+
+
+def failure_message(error, out=None):
+    """The line one of the :data:`FAILURES` becomes, ``out`` being the --out being written, if
+    any (:func:`os_error_message`).
+
+    The line is :func:`~deepcat.formatting.printable`: a file or class name it quotes cannot
+    start a line of its own or send escape codes to the terminal.
+    """
+    if isinstance(error, OSError):
+        return printable(os_error_message(error, out))
+    if isinstance(error, MemoryError):
+        return printable(memory_message(error))
+    return printable(str(error))
+
+
+def usage_message(error):
+    """The line one of the :data:`USAGE_ERRORS` becomes, its argument names written as the
+    options a user typed."""
+    return option_names(printable(str(error)))

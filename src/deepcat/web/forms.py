@@ -17,8 +17,8 @@ import re
 import click
 
 from deepcat.data.datasets import DATASETS, default_dataset
-from deepcat.formatting import printable, value_text
-from deepcat.runs.messages import option_names
+from deepcat.formatting import value_text
+from deepcat.runs.messages import usage_message
 from deepcat.runs.option_types import flag, value_type
 from deepcat.runs.train import check_settings, resolve_settings
 from deepcat.training.settings import BY_NAME, SETTINGS
@@ -160,7 +160,7 @@ def run_settings(dataset, given):
     try:
         check_settings(settings, n_hidden=len(settings["hidden"]))
     except (ValueError, TypeError) as error:
-        raise WebError(400, option_names(printable(str(error)))) from None
+        raise WebError(400, usage_message(error)) from None
     return settings
 
 

@@ -56,9 +56,8 @@ from deepcat.data.datasets import load_dataset, loader_options
 from deepcat.formatting import printable
 from deepcat.runs import folder as run_folder
 from deepcat.runs.claim import Claim, ClaimError
-from deepcat.runs.messages import memory_message, option_names, os_error_message
+from deepcat.runs.messages import FAILURES, failure_message, usage_message
 from deepcat.runs.train import fit_options, train_and_write
-from deepcat.training.loop import DivergenceError
 from deepcat.training.methods import fit_method
 from deepcat.training.settings import build_config
 from deepcat.web.event_log import ENDINGS, EventLog
@@ -200,7 +199,7 @@ class Job:
             try:
                 run_folder.check_run_dir(self.out, False)
             except FileExistsError as error:
-                raise JobFailed(option_names(printable(str(error)))) from None
+                raise JobFailed(usage_message(error)) from None
             with _failures():
                 options = loader_options(self.dataset)
                 data = load_dataset(self.dataset, **options)
@@ -241,16 +240,12 @@ def _claimed(out):
 
 @contextmanager
 def _failures(out=None):
-    """The library's errors as :class:`JobFailed`, worded as by ``deepcat train``'s
-    (:func:`deepcat.cli.errors.failures`)."""
+    """The library's errors as :class:`JobFailed`, in the line ``deepcat train`` prints
+    (:func:`deepcat.runs.messages.failure_message`)."""
     try:
         yield
-    except OSError as error:
-        raise JobFailed(printable(os_error_message(error, out))) from None
-    except (ValueError, TypeError, DivergenceError) as error:
-        raise JobFailed(printable(str(error))) from None
-    except MemoryError as error:
-        raise JobFailed(printable(memory_message(error))) from None
+    except FAILURES as error:
+        raise JobFailed(failure_message(error, out)) from None
 
 
 class LiveView:

@@ -22,7 +22,7 @@ from deepcat.data.toy_sets import (
 )
 from deepcat.formatting import printable, value_text
 from deepcat.network import Network
-from deepcat.runs.messages import option_names
+from deepcat.runs.messages import usage_message
 from deepcat.runs.option_types import flag
 from deepcat.training.settings import BY_NAME, SEEDS, build_config
 from deepcat.training.values import IntInterval, Number
@@ -179,7 +179,7 @@ def _refuse(check):
     try:
         return check()
     except (ValueError, TypeError) as error:
-        raise WebError(400, option_names(printable(str(error)))) from None
+        raise WebError(400, usage_message(error)) from None
 
 
 def _text(value, name):
