@@ -27,7 +27,7 @@ from deepcat.data.preprocessing import image_pixels, image_record, inputs_from_r
 from deepcat.formatting import printable
 from deepcat.network import Network
 from deepcat.runs.evaluation import class_names, class_probabilities
-from deepcat.runs.messages import memory_message
+from deepcat.runs.messages import failure_message
 from deepcat.web.http import WebError
 
 MAX_PICTURES = 32
@@ -195,10 +195,13 @@ def answer_picture(network, record, name, data):
         path.write_bytes(data)
         try:
             pixels = image_pixels(path, record)
-        except (ValueError, OSError) as error:
-            return {"name": name, "error": printable(str(error).replace(str(path), name))}
-        except MemoryError as error:
-            return {"name": name, "error": f"{name}: {memory_message(error)}"}
+        except (ValueError, OSError, MemoryError) as error:
+            # The line deepcat predict prints, naming the upload rather than the temporary file.
+            line = failure_message(error).replace(str(path), name)
+            return {
+                "name": name,
+                "error": line if line.startswith(f"{name}: ") else f"{name}: {line}",
+            }
     X = inputs_from_raw(record, pixels[np.newaxis], network.dtype)
     probabilities = class_probabilities(network, X)[:, 0]
     label = int(network.predict(X)[0, 0])
