@@ -373,6 +373,13 @@ class Network:
         """
         save_network(self, path)
 
+    def to_onnx(self, path):
+        """Write the network, with the preprocessing it records, as an ONNX model (needs the
+        ``onnx`` package: ``pip install 'deepcat[onnx]'``); see :mod:`deepcat.data.onnx_files`."""
+        from deepcat.data.onnx_files import save_onnx
+
+        save_onnx(self, path)
+
     @classmethod
     def load(cls, path):
         """Read a model written by :meth:`save`; never unpickles anything.

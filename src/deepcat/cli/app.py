@@ -17,7 +17,7 @@ import click
 
 from deepcat import __version__
 from deepcat.cli.errors import stop_on_signals, stop_status
-from deepcat.cli.model_commands import evaluate, inspect, predict
+from deepcat.cli.model_commands import evaluate, export, inspect, predict
 from deepcat.cli.serve_command import serve
 from deepcat.cli.training_commands import train, tune
 from deepcat.runs.messages import memory_message
@@ -42,7 +42,7 @@ def check_current_folder():
         ) from None
 
 
-for command in (train, tune, evaluate, predict, inspect, serve):
+for command in (train, tune, evaluate, predict, inspect, export, serve):
     cli.add_command(command)
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from deepcat.cli.errors import failures, usage_errors
@@ -103,6 +105,49 @@ def inspect(model):
     click.echo(network.summary())
     click.echo()
     click.echo(model_facts(_printable_values(network.metadata)))
+
+
+@click.command()
+@click.argument("model")
+@click.option(
+    "--onnx",
+    "onnx_path",
+    required=True,
+    metavar="OUT",
+    help="Write MODEL as an ONNX model to OUT: it takes raw pictures (N, height, width, "
+    "channels) of uint8 pixels, or raw features (N, n_x), preprocesses them as MODEL records, "
+    "and gives each class's probability (N, n_L); for sigmoid, P(class 1).",
+)
+@click.option("--force", is_flag=True, help="Replace OUT if it is an ONNX file deepcat wrote.")
+def export(model, onnx_path, force):
+    """Export MODEL for runtimes without deepcat (ONNX Runtime and others).
+
+    Needs the onnx package: pip install 'deepcat[onnx]'.
+    """
+    from deepcat.data.onnx_files import is_deepcat_onnx
+
+    with failures():
+        network = Network.load(model)
+    if os.path.lexists(onnx_path) and not (force and is_deepcat_onnx(onnx_path)):
+        reason = "is not an ONNX file deepcat wrote" if force else "exists; pass --force"
+        raise click.ClickException(printable(f"{onnx_path} {reason}: nothing was written"))
+    try:
+        with failures(onnx_path):
+            network.to_onnx(onnx_path)
+    except ImportError:
+        raise click.ClickException(
+            "exporting to ONNX needs the onnx package: pip install 'deepcat[onnx]'"
+        ) from None
+    click.echo(printable(f"wrote {onnx_path}: input {_onnx_input(network)}, output probabilities"))
+
+
+def _onnx_input(network):
+    record = (network.metadata or {}).get("preprocessing")
+    if not record:
+        return f"X (N, {network.layer_dims[0]}) float32"
+    if record["input"] == "image":
+        return f"pixels (N, {', '.join(map(str, record['image_shape']))}) uint8"
+    return f"features (N, {record['n_features']}) float32"
 
 
 def _printable_values(value):
