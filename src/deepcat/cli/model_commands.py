@@ -124,7 +124,7 @@ def export(model, onnx_path, force):
 
     Needs the onnx package: pip install 'deepcat[onnx]'.
     """
-    from deepcat.data.onnx_files import is_deepcat_onnx
+    from deepcat.data.onnx_files import input_text, is_deepcat_onnx
 
     with failures():
         network = Network.load(model)
@@ -138,16 +138,7 @@ def export(model, onnx_path, force):
         raise click.ClickException(
             "exporting to ONNX needs the onnx package: pip install 'deepcat[onnx]'"
         ) from None
-    click.echo(printable(f"wrote {onnx_path}: input {_onnx_input(network)}, output probabilities"))
-
-
-def _onnx_input(network):
-    record = (network.metadata or {}).get("preprocessing")
-    if not record:
-        return f"X (N, {network.layer_dims[0]}) float32"
-    if record["input"] == "image":
-        return f"pixels (N, {', '.join(map(str, record['image_shape']))}) uint8"
-    return f"features (N, {record['n_features']}) float32"
+    click.echo(printable(f"wrote {onnx_path}: input {input_text(network)}, output probabilities"))
 
 
 def _printable_values(value):

@@ -83,6 +83,16 @@ def onnx_model(network):
     return model
 
 
+def input_text(network):
+    """The graph's input as :func:`onnx_model` names it: ``pixels (N, 64, 64, 3) uint8``."""
+    record = (network.metadata or {}).get("preprocessing")
+    if not record:
+        return f"X (N, {network.layer_dims[0]}) float32"
+    if record["input"] == "image":
+        return f"pixels (N, {', '.join(map(str, record['image_shape']))}) uint8"
+    return f"features (N, {record['n_features']}) float32"
+
+
 def _preprocessing(record, n_x, nodes, constant, helper):
     """The graph's input and the nodes turning raw examples into ``A[0]`` ``(N, n_x)``, as
     :func:`deepcat.data.preprocessing.image_pixels` and :func:`~deepcat.data.course.to_columns`
@@ -122,8 +132,9 @@ def _preprocessing(record, n_x, nodes, constant, helper):
     return raw, current
 
 
-MAX_READ_BYTES = 2**31
-"""An ONNX file larger than this (protobuf's own limit) is not read to recognise it."""
+MAX_READ_BYTES = 2**30
+"""An ONNX file larger than this is not read to recognise it (deepcat's are the size of their
+parameters: about 1 MB for the course's model)."""
 
 
 def is_deepcat_onnx(path):
