@@ -26,6 +26,8 @@ from deepcat.training.settings import build_config
 class SeedPasses:
     """One batch at a time through the seeds' functions, with nothing preallocated."""
 
+    reader = None  # it reads X itself, in memory: the loop shuffles as for any such X
+
     def __init__(self, network, X, config, method, batch_size):
         self.network, self.config, self.X = network, config, X
         self.loss = get_loss(network.activations[-1])

@@ -32,6 +32,7 @@ from deepcat.core.propagation import (
     model_forward,
     predict,
 )
+from deepcat.core.streams import ExampleStream
 from deepcat.network import Network
 from deepcat.training.loop import DivergenceError, History
 
@@ -47,6 +48,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DivergenceError",
+    "ExampleStream",
     "History",
     "Network",
     "compute_cost",

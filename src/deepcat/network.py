@@ -14,6 +14,7 @@ from deepcat.core.initializers import get_initializer, initialize_parameters, ma
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.memory import array_bytes, check_fits
 from deepcat.core.propagation import model_backward, model_forward
+from deepcat.core.streams import ExampleStream
 from deepcat.core.validation import (
     check_activations,
     check_binary_Y,
@@ -26,8 +27,9 @@ from deepcat.core.validation import (
 from deepcat.data.model_files import load_network, save_network
 from deepcat.formatting import table
 from deepcat.training.batches import scale_inputs
+from deepcat.training.holdout import hold_out
 from deepcat.training.loop import train
-from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed, validation_count
+from deepcat.training.settings import FIT_SIGNATURE, build_config, check_seed
 from deepcat.training.transfer import transfer
 
 
@@ -260,7 +262,7 @@ class Network:
                 *validation_data, name="validation ", keep_integers=input_scale is not None
             )
         elif validation_fraction is not None:
-            X, Y, validation = self._split_validation(X, Y, config.validation_fraction)
+            X, Y, validation = hold_out(X, Y, config.validation_fraction, self.rng)
         else:
             validation = None
         if validation is not None and input_scale is not None:
@@ -269,26 +271,21 @@ class Network:
         self.history = train(self, X, Y, config, validation, callback)
         return self.history
 
-    def _split_validation(self, X, Y, fraction):
-        m = X.shape[1]
-        n_val = validation_count(m, fraction)
-        if not 1 <= n_val < m:
-            raise ValueError(
-                f"validation_fraction={fraction} of m = {m} examples leaves no "
-                "validation or no training example"
-            )
-        order = self.rng.permutation(m)
-        val, keep = np.sort(order[:n_val]), np.sort(order[n_val:])
-        return X[:, keep], Y[:, keep], (X[:, val], Y[:, val])
-
     # -- using a trained network -----------------------------------------------------------
 
     def predict_proba(self, X):
         """Output-layer activations: ``(1, m)`` P(class 1) for sigmoid, ``(n_L, m)`` for softmax."""
-        X = check_X(X, self.layer_dims[0], self.dtype)
-        self._check_forward_fits(X.shape[1])
-        AL, _ = model_forward(X, self.parameters, self.activations)
+        AL, _ = self._outputs(check_X(X, self.layer_dims[0], self.dtype))
         return AL
+
+    def _outputs(self, X):
+        """``A[L]`` and ``Z[L]`` ``(n_L, m)`` of checked ``X``; on disk, a piece at a time."""
+        if isinstance(X, ExampleStream):
+            pieces = [self._outputs(piece) for piece in X.columns()]
+            return tuple(np.concatenate(part, axis=1) for part in zip(*pieces, strict=True))
+        self._check_forward_fits(X.shape[1])
+        AL, caches = model_forward(X, self.parameters, self.activations)
+        return AL, caches[-1][1]
 
     def _check_forward_fits(self, m):
         """Refuse in words a forward pass whose caches, ``Z[l]`` and ``A[l]`` ``(n_l, m)`` of
@@ -314,14 +311,14 @@ class Network:
     def cost(self, X, Y, lambd=0.0):
         """The cost J on ``(X, Y)`` for the current parameters, plus the L2 term if ``lambd``."""
         X, Y = self._check_data(X, Y)
-        self._check_forward_fits(X.shape[1])
-        _, caches = model_forward(X, self.parameters, self.activations)
-        data_cost = get_loss(self.output)(caches[-1][1], Y)
+        data_cost = get_loss(self.output)(self._outputs(X)[1], Y)
         return data_cost + l2_regularization_cost(self.parameters, lambd, X.shape[1])
 
     def gradients(self, X, Y, lambd=0.0):
         """Backpropagation's ``dW1, db1, ...`` for the current parameters (no dropout)."""
         X, Y = self._check_data(X, Y)
+        if isinstance(X, ExampleStream):
+            raise TypeError("gradients needs X in memory, an array of shape (n_x, m)")
         self._check_forward_fits(X.shape[1])
         AL, caches = model_forward(X, self.parameters, self.activations)
         return model_backward(AL, Y, caches, self.activations, lambd=lambd)

@@ -6,11 +6,27 @@ divides only the examples of the current mini-batch, so memory grows with the ui
 with a float copy of it. Every reader of training inputs (the loop's batches, the Gram matrix,
 the frozen layers' outputs) computes them the same way: cast to the network's dtype, then divide
 by ``input_scale`` in that dtype, exactly as ``x.astype(dtype) / 255`` does.
+
+Inputs on disk (:mod:`deepcat.core.streams`: an ``h5py`` dataset, a memory map) are read one
+*window* at a time: :data:`WINDOW_BATCHES` batches' worth of examples, in a few long reads.
+For them an epoch's order is drawn in two stages (:func:`epoch_order`): the blocks of
+``batch_size`` consecutive stored examples are shuffled, their examples are dealt out in that
+order into windows of ``WINDOW_BATCHES * batch_size``, and each window's examples are
+shuffled. So a mini-batch mixes examples from up to 16 places in the file rather than from
+anywhere in it; every example is still seen once per epoch, and the order is still drawn from
+the network's seed alone. Data that fits in one window is shuffled exactly as in memory.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from deepcat.core.streams import ExampleStream
+
+WINDOW_BATCHES = 16
+"""Batches of on-disk examples read, and shuffled among themselves, at a time."""
 
 CHUNK_BYTES = 1 << 22
 """Size of the float pieces :func:`float_feature_chunks` converts at a time (4 MiB)."""
@@ -30,10 +46,12 @@ def scale_inputs(X, input_scale, dtype, out=None):
 
     Returns
     -------
-    ndarray of dtype, same shape as ``X``
+    ndarray of dtype, same shape as ``X``; for ``X`` on disk, the stream that reads it so
     """
     if input_scale is None:
         return X
+    if isinstance(X, ExampleStream):
+        return X.scaled(input_scale, dtype)
     # dtype= makes the ufunc cast X to dtype first, as astype does, then divide in dtype.
     return np.divide(X, dtype(input_scale), out=out, dtype=dtype)
 
@@ -63,6 +81,42 @@ def float_feature_chunks(X, input_scale, dtype):
         yield rows, scale_inputs(X[rows], 1.0 if input_scale is None else input_scale, dtype)
 
 
+def batch_reader(X, input_scale, dtype, batch_size):
+    """The reader of ``X``'s mini-batches: a :class:`StreamReader` for examples on disk (an
+    :class:`~deepcat.core.streams.ExampleStream`), else a :class:`BatchReader`."""
+    kind = StreamReader if isinstance(X, ExampleStream) else BatchReader
+    return kind(X, input_scale, dtype, batch_size)
+
+
+def epoch_order(rng, m, batch_size, window=None):
+    """The order in which one epoch visits the ``m`` examples, drawn from ``rng``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    m : int
+    batch_size : int
+    window : int, optional
+        Examples read at a time (:attr:`BatchReader.window`); None for data in memory.
+
+    Returns
+    -------
+    ndarray of int, shape (m,)
+        ``rng.permutation(m)`` when ``window`` is None or holds all ``m``; otherwise the
+        two-stage shuffle of the module's docstring.
+    """
+    if window is None or m <= window:
+        return rng.permutation(m)
+    blocks = rng.permutation(math.ceil(m / batch_size))
+    dealt = (blocks[:, None] * batch_size + np.arange(batch_size)).ravel()
+    dealt = dealt[dealt < m]
+    order = np.empty(m, dtype=np.int64)
+    for first in range(0, m, window):
+        members = dealt[first : first + window]
+        order[first : first + len(members)] = members[rng.permutation(len(members))]
+    return order
+
+
 class BatchReader:
     """Reads the inputs of one mini-batch into a buffer allocated once.
 
@@ -79,6 +133,9 @@ class BatchReader:
     batch_size : int
         The largest batch :meth:`read` will be asked for.
     """
+
+    window = None
+    """Examples read at a time from disk (see :func:`epoch_order`); None for data in memory."""
 
     def __init__(self, X, input_scale, dtype, batch_size):
         self.X = X
@@ -113,3 +170,66 @@ class BatchReader:
             np.take(source, batch, axis=axis, out=raw, mode="clip")
             scale_inputs(raw, self.input_scale, out.dtype.type, out=out)
         return out.T if self.by_rows else out
+
+
+class StreamReader(BatchReader):
+    """A :class:`BatchReader` of examples on disk (an :class:`~deepcat.core.streams.ExampleStream`).
+
+    It keeps one window of stored examples, ``(window, n_x)`` as stored: the examples
+    :func:`epoch_order` put together, read when a batch first needs them, in as few slices
+    as their places in the file allow. A batch is then gathered from the window and divided
+    by the scale as in memory. Peak memory is the window, one batch of floats and the order.
+
+    Parameters
+    ----------
+    X : ExampleStream, shape (n_x, m)
+        Examples divided by ``input_scale`` when it is set, else by the stream's own scale.
+    """
+
+    def __init__(self, X, input_scale, dtype, batch_size):
+        self.stream = X.raw()
+        self.input_scale = input_scale if input_scale is not None else X.scale
+        self.n_x, m = X.shape
+        self.window = WINDOW_BATCHES * batch_size
+        self.buffer = np.empty(self.n_x * batch_size, dtype)
+        self.whole = self._convert(self.stream.take(np.arange(m))) if batch_size >= m else None
+        self.window_of = None  # window_of[i]: which window of the epoch holds example i
+        self.loaded = None  # (window number, its examples' positions, their rows as stored)
+
+    def start_epoch(self, order):
+        """Group the epoch's ``order`` ``(m,)`` into windows, as :func:`epoch_order` drew it."""
+        self.window_of = np.empty(len(order), dtype=np.int32)
+        for number, first in enumerate(range(0, len(order), self.window)):
+            self.window_of[order[first : first + self.window]] = number
+        self.order, self.loaded = order, None
+
+    def read(self, batch):
+        """``A[0]`` ``(n_x, len(batch))`` for the examples ``batch`` (increasing), or all."""
+        if batch is None:
+            return self.whole
+        if self.window_of is None:  # not in an epoch: read just these
+            return self._convert(self.stream.take(batch), len(batch))
+        number = int(self.window_of[batch[0]])
+        if self.loaded is None or self.loaded[0] != number:
+            first = number * self.window
+            members = np.sort(self.order[first : first + self.window])
+            self.loaded = (number, members, self.stream.take(members))
+        _, members, stored = self.loaded
+        rows = np.searchsorted(members, batch)
+        if rows[-1] >= len(members) or not np.array_equal(members[rows], batch):
+            return self._convert(self.stream.take(batch), len(batch))
+        gathered = np.take(stored, rows, axis=0, mode="clip")
+        return self._convert(gathered, len(batch))
+
+    def _convert(self, rows, count=None):
+        """Stored rows ``(k, n_x)`` to ``A[0]`` ``(n_x, k)`` in the network's dtype."""
+        count = len(rows) if count is None else count
+        if count * self.n_x > self.buffer.size:
+            out = np.empty((count, self.n_x), self.buffer.dtype)
+        else:
+            out = self.buffer[: count * self.n_x].reshape(count, self.n_x)
+        if self.input_scale is None:
+            out[...] = rows
+        else:
+            scale_inputs(rows, self.input_scale, out.dtype.type, out=out)
+        return out.T

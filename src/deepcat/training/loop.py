@@ -18,6 +18,7 @@ import numpy as np
 from deepcat.core.memory import check_fits
 from deepcat.core.schedules import get_schedule
 from deepcat.signals import DeferredSignals
+from deepcat.training.batches import epoch_order
 from deepcat.training.methods import choose_method
 from deepcat.training.passes import Passes, bytes_needed
 from deepcat.training.records import check_record_count
@@ -200,6 +201,8 @@ def _loop(network, Y, config, validation, callback, passes, batch_size, signals)
     per_epoch = math.ceil(m / batch_size)
     total = config.iterations or config.epochs * per_epoch
     history = History(iterations_per_epoch=per_epoch)
+    reader = passes.reader
+    window = None if reader is None else reader.window
     best = _EarlyStopping(config.patience) if validation is not None else None
     watch = _DivergenceWatch(network.n_classes, config.learning_rate, per_epoch)
 
@@ -218,7 +221,9 @@ def _loop(network, Y, config, validation, callback, passes, batch_size, signals)
     final = None  # (iteration, cross-entropy) of the last full batch, or of the last epoch
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         while iteration < total and not stop:
-            order = None if full_batch else rng.permutation(m)
+            order = None if full_batch else epoch_order(rng, m, batch_size, window)
+            if window is not None and order is not None:
+                reader.start_epoch(order)
             learning_rate = schedule(
                 config.learning_rate, epoch, config.decay_rate, config.decay_every
             )

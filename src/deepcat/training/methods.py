@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from deepcat.core.streams import ExampleStream
 from deepcat.training.settings import validation_count
 
 METHODS = ("plain", "gram")
@@ -85,6 +86,8 @@ def fit_method(network, X, config):
         The inputs given to ``fit``, validation examples included.
     config : deepcat.training.settings.TrainingConfig
     """
+    if isinstance(X, ExampleStream):
+        return choose_method(network, X, config)  # always "plain" (see why_not_gram)
     m = X.shape[1]
     trained_on = m - validation_count(m, config.validation_fraction)
     return choose_method(network, X[:, :trained_on], config)
@@ -93,6 +96,8 @@ def fit_method(network, X, config):
 def why_not_gram(network, X, config):
     """Why the Gram formulation cannot train this fit exactly, or None when it can."""
     n_x, m = X.shape
+    if isinstance(X, ExampleStream):
+        return "X is read from disk one mini-batch at a time, and Xᵀ X would read all of it"
     optimizer = type(config.optimizer)
     if not getattr(optimizer, "linear_in_gradients", False):
         return f"{optimizer.__name__} steps are not linear in the gradients"

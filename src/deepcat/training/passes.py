@@ -32,7 +32,7 @@ from deepcat.core.propagation import (
     linear_activation_forward,
     linear_backward,
 )
-from deepcat.training.batches import CHUNK_BYTES, BatchReader
+from deepcat.training.batches import CHUNK_BYTES, batch_reader
 from deepcat.training.gram import GramInput
 
 
@@ -60,10 +60,11 @@ class Passes:
         # Layers 1..first-1 are computed once (frozen, no dropout); first..L at every batch.
         self.first = 1 + _constant_layers(min(network.frozen, L - 1), self.keep_prob)
         self.gram = GramInput(X, self.parameters, dtype, config) if method == "gram" else None
+        self.reader = None  # under "gram", X is read once, into the Gram matrix
         if self.gram is None:
             inputs = X if self.first == 1 else frozen_outputs(network, X, config, self.first - 1)
             scale = config.input_scale if self.first == 1 else None
-            self.reader = BatchReader(inputs, scale, dtype, batch_size)
+            self.reader = batch_reader(inputs, scale, dtype, batch_size)
         self.forward_of = [None] + [get_activation(name) for name in network.activations]
         self.backward_of = [None] + [
             get_backward(name) if l < L else None for l, name in enumerate(network.activations, 1)
@@ -305,7 +306,7 @@ def frozen_outputs(network, X, config, k):
     n_x, m = X.shape
     dtype = network.dtype
     chunk = min(m, max(1, CHUNK_BYTES // (n_x * np.dtype(dtype).itemsize)))
-    reader = BatchReader(X, config.input_scale, dtype, chunk)
+    reader = batch_reader(X, config.input_scale, dtype, chunk)
     out = np.empty((m, network.layer_dims[k]), dtype)
     P = network.parameters
     for first in range(0, m, chunk):
