@@ -8,6 +8,7 @@ import pytest
 
 import deepcat
 from deepcat.data import DATA_ENV, find_catvnoncat, load_catvnoncat
+from deepcat.data.picture_cache import CACHE_ENV
 
 REQUIRE_DATA_ENV = "DEEPCAT_REQUIRE_DATA"
 
@@ -30,6 +31,20 @@ def catvnoncat_dir() -> Path:
         if os.environ.get(REQUIRE_DATA_ENV) == "1":
             pytest.fail(f"{REQUIRE_DATA_ENV}=1 but the course data is missing: {error}")
         pytest.skip(f"course data not found (set {DATA_ENV}): {error}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def picture_cache(tmp_path_factory):
+    """The folder data set's picture caches go to a folder of this run, never to the user's
+    ~/.cache (the subprocesses that tests start inherit it)."""
+    folder = tmp_path_factory.mktemp("picture-cache")
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -225,11 +225,14 @@ def test_folders_named_as_the_course_keep_its_order(tmp_path):
     assert folder_class_order(["non-cat", "cat", "dog"]) == ["cat", "dog", "non-cat"]
 
 
-def test_the_folder_memory_is_checked_before_decoding(tmp_path):
+def test_the_folder_memory_is_checked_before_decoding(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPCAT_CACHE", str(tmp_path / "cache"))
     root = _picture_folder(tmp_path / "pics", {"cat": 2, "dog": 2})
-    # 4 pictures of 1,000,000 x 1,000,000 x 3 bytes, twice: 24 PB
-    with pytest.raises(NotEnoughMemoryError, match=r"4 pictures of \(1000000, 1000000, 3\) needs"):
+    # The pictures are decoded one at a time into the on-disk cache, so the memory is one
+    # resized picture's: 1,000,000 x 1,000,000 x 3 bytes, twice (with Pillow's copy), 6 TB.
+    with pytest.raises(NotEnoughMemoryError, match=r"a picture of \(1000000, 1000000, 3\) needs"):
         load_dataset("folder", data_dir=root, image_size=1_000_000)
+    assert not any((tmp_path / "cache").glob("*")), "nothing is left in the cache folder"
 
 
 def test_folder_entries_that_are_not_pictures(tmp_path):

@@ -18,6 +18,8 @@ import math
 
 import numpy as np
 
+from deepcat.core.memory import check_array_fits
+
 FORWARD_BYTES = 1 << 24
 """Inputs a forward pass over on-disk examples reads at a time (16 MiB)."""
 MAX_DIMENSIONS = 8
@@ -109,6 +111,13 @@ class ExampleStream:
             return out
         return np.divide(raw, self.dtype.type(self.scale), out=out, dtype=self.dtype)
 
+    def __array__(self, dtype=None, copy=None):
+        """All of ``X`` ``(n_x, m)`` in memory, for code that needs it whole (refused in
+        words when it cannot fit)."""
+        check_array_fits(self.shape, self.dtype, f"all {self.shape[1]:,} examples of X")
+        X = self.rows(0, self.shape[1]).T
+        return X if dtype is None else X.astype(dtype, copy=False)
+
     def __getitem__(self, key):
         """``X[:, positions]``: the stream of the examples at increasing ``positions``, as
         column selection does for ``X`` in memory (nothing is read)."""
@@ -159,14 +168,26 @@ class RowSubset:
     def __len__(self):
         return self.shape[0]
 
+    def __array__(self, dtype=None, copy=None):
+        """All the rows in memory (refused in words when they cannot fit)."""
+        check_array_fits(self.shape, self.dtype, f"all {self.shape[0]:,} examples")
+        rows = self[:]
+        return rows if dtype is None else rows.astype(dtype, copy=False)
+
     def __getitem__(self, key):
-        """Rows ``key`` (a slice with step 1, or increasing ints) as an ndarray."""
-        if isinstance(key, slice):
-            start, stop, step = key.indices(self.shape[0])
-            if step != 1:
-                raise ValueError("rows of an on-disk split are read with a step of 1")
-            key = np.arange(start, max(start, stop))
-        return read_rows(self.source, self.indices[np.asarray(key, dtype=np.int64)])
+        """``subset[key]`` as for an ndarray: the rows the first index picks are read (in
+        few slices), and the rest of the index applies to them."""
+        rows_key, rest = (key[0], key[1:]) if isinstance(key, tuple) and key else (key, ())
+        if rows_key is Ellipsis:
+            rows_key, rest = slice(None), key
+        if isinstance(rows_key, slice):
+            positions = np.arange(*rows_key.indices(self.shape[0]))
+        else:
+            positions = np.arange(self.shape[0])[rows_key]
+        single = positions.ndim == 0
+        wanted, inverse = np.unique(positions, return_inverse=True)
+        rows = read_rows(self.source, self.indices[wanted])[inverse.reshape(-1)]
+        return rows[0][rest] if single else rows[(slice(None), *rest)]
 
 
 def read_rows(source, rows):

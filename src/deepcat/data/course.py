@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from deepcat.core.streams import ExampleStream, is_on_disk
 from deepcat.core.validation import class_name_problem
 
 TRAIN_FILE = "train_catvnoncat.h5"
@@ -96,8 +97,14 @@ def to_columns(x_orig, scale, mean=None, std=None, dtype=np.float64):
     Returns
     -------
     X : ndarray, shape (n_x, m)
-        ``x_orig`` flattened to one column per example, ``X = (x / scale - mean) / std``.
+        ``x_orig`` flattened to one column per example, ``X = (x / scale - mean) / std``;
+        for examples on disk (``h5py`` dataset, memory map), the
+        :class:`~deepcat.core.streams.ExampleStream` that reads them so, a few at a time.
     """
+    if is_on_disk(x_orig):
+        if mean is not None or std is not None:
+            raise ValueError("examples on disk are scaled, not standardised: mean and std unused")
+        return ExampleStream(x_orig, scale, dtype)
     flat = np.asarray(x_orig).reshape(len(x_orig), -1).T
     X = flat.astype(dtype) / dtype(scale)
     if mean is not None:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepcat.core.memory import check_array_fits
 from deepcat.core.registry import lookup
+from deepcat.core.streams import RowSubset
 from deepcat.core.validation import check_positive_int, class_name_problem
 from deepcat.data import small_sets
 from deepcat.data.course import COURSE_CLASSES, Dataset, find_catvnoncat, load_catvnoncat
@@ -194,10 +194,11 @@ def _load_folder(
 ):
     """One subfolder of pictures per class, named by :func:`folder_class_order`.
 
-    The memory the pictures need (two copies of pictures x size^2 x 3 bytes: the decoded
-    pictures and the split) is checked before any picture is decoded.
+    The pictures are decoded once into an on-disk cache (:mod:`deepcat.data.picture_cache`)
+    and stay there: the splits are :class:`~deepcat.core.streams.RowSubset` views of it,
+    read a mini-batch at a time in training, so a folder need not fit in memory.
     """
-    from deepcat.data.images import load_image
+    from deepcat.data.picture_cache import cached_pictures
 
     if data_dir is None:
         raise ValueError(
@@ -226,18 +227,14 @@ def _load_folder(
         if not members:
             raise ValueError(f"the class folder {folder} holds no pictures")
         files.extend((path, k) for path in members)
-    shape = (len(files), image_size, image_size, 3)
-    check_array_fits(shape, np.uint8, f"{len(files)} pictures of {shape[1:]}", copies=2)
-    x = np.empty(shape, dtype=np.uint8)
-    for i, (path, _) in enumerate(files):
-        x[i] = load_image(path, (image_size, image_size), channels=3)
+    pixels = cached_pictures(root, [path for path, _ in files], image_size)
     y = np.asarray([k for _, k in files], dtype=np.int64)
     train, test = split_indices(y, test_fraction, split_seed)
     return Dataset(
         "folder",
-        x[train],
+        RowSubset(pixels, train),
         y[train].reshape(1, -1),
-        x[test],
+        RowSubset(pixels, test),
         y[test].reshape(1, -1),
         classes,
         scale=255.0,

@@ -20,8 +20,9 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from deepcat.core.streams import ExampleStream, is_on_disk
 from deepcat.core.validation import check_positive_int, resolve_dtype
 from deepcat.network import Network
 from deepcat.training.settings import BY_NAME, FIT, validation_count
@@ -201,7 +202,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         dtype = resolve_dtype(self.dtype)
         seed = _seed_from(self.random_state)
         fit_settings = self._fit_settings()
-        X, y = validate_data(self, X, y, dtype=dtype)
+        X, y = self._checked_examples(X, y, dtype)
         check_classification_targets(y)
         classes, y_index = np.unique(y, return_inverse=True)
         n_classes = len(classes)
@@ -214,27 +215,44 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(activation, tuple):
             activation = list(activation)
         network = Network(
-            [X.shape[1], *hidden, 1 if sigmoid else n_classes],
+            [self.n_features_in_, *hidden, 1 if sigmoid else n_classes],
             hidden_activation=activation,
             output="sigmoid" if sigmoid else "softmax",
             init=self.init,
             seed=seed,
             dtype=dtype.__name__,
         )
-        history = network.fit(X.T, y_index.reshape(1, -1), **fit_settings)
+        X_columns = X if isinstance(X, ExampleStream) else X.T
+        history = network.fit(X_columns, y_index.reshape(1, -1), **fit_settings)
         # Fitted attributes are set only once training has succeeded.
         self.classes_ = classes
         self.network_ = network
         self.loss_curve_ = [float(cost) for _, cost in history.costs]
         self.loss_ = self.loss_curve_[-1]
         self.n_updates_ = history.iterations
-        self.n_iter_ = math.ceil(history.iterations / self._updates_per_epoch(X.shape[0]))
+        self.n_iter_ = math.ceil(history.iterations / self._updates_per_epoch(len(y)))
         self.validation_scores_ = (
             [float(accuracy) for _, accuracy in history.val_accuracies]
             if self.validation_fraction is not None
             else None
         )
         return self
+
+    def _checked_examples(self, X, y, dtype):
+        """``X`` and ``y`` as scikit-learn checks them; ``X`` on disk (an ``h5py`` dataset, a
+        memory map, an :class:`~deepcat.ExampleStream`: one example per row, as scikit-learn
+        has them) becomes a stream, read one mini-batch at a time, and is not checked here
+        but by the network, batch by batch."""
+        if not is_on_disk(X):
+            return validate_data(self, X, y, dtype=dtype)
+        stream = X if isinstance(X, ExampleStream) else ExampleStream(X)
+        y = column_or_1d(y, warn=True)
+        if len(y) != stream.shape[1]:
+            raise ValueError(
+                f"X holds {stream.shape[1]} examples on disk but y has {len(y)} labels"
+            )
+        self.n_features_in_ = stream.shape[0]
+        return stream, y
 
     def _fit_settings(self):
         """``Network.fit``'s keywords from this estimator's parameters (``iterations``, when
@@ -273,8 +291,11 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
             Column ``k`` is the probability of ``classes_[k]``; each row sums to 1.
         """
         check_is_fitted(self, "network_")
-        X = validate_data(self, X, dtype=self.network_.dtype, reset=False)
-        AL = self.network_.predict_proba(X.T)
+        if is_on_disk(X):  # read a piece at a time, one example per row as stored
+            AL = self.network_.predict_proba(X)
+        else:
+            X = validate_data(self, X, dtype=self.network_.dtype, reset=False)
+            AL = self.network_.predict_proba(X.T)
         if self.network_.output == "sigmoid":
             return np.vstack([1.0 - AL[0], AL[0]]).T
         return AL.T

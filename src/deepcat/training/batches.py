@@ -196,6 +196,18 @@ class StreamReader(BatchReader):
         self.window_of = None  # window_of[i]: which window of the epoch holds example i
         self.loaded = None  # (window number, its examples' positions, their rows as stored)
 
+    @staticmethod
+    def extra_bytes(X, batch_size):
+        """What a reader of ``X`` holds besides the float batch: the window ``(window, n_x)``
+        and a batch ``(batch_size, n_x)`` as stored, the epoch's order ``(m,)`` and windows
+        ``(m,)``, or all of ``X`` as stored and in floats when one batch is all of it."""
+        n_x, m = X.shape
+        stored = X.stored_dtype.itemsize
+        if batch_size >= m:
+            return n_x * m * (stored + X.dtype.itemsize)
+        window = min(m, WINDOW_BATCHES * batch_size)
+        return n_x * (window + batch_size) * stored + m * (8 + 4) + window * 8
+
     def start_epoch(self, order):
         """Group the epoch's ``order`` ``(m,)`` into windows, as :func:`epoch_order` drew it."""
         self.window_of = np.empty(len(order), dtype=np.int32)

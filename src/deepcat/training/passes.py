@@ -32,7 +32,8 @@ from deepcat.core.propagation import (
     linear_activation_forward,
     linear_backward,
 )
-from deepcat.training.batches import CHUNK_BYTES, batch_reader
+from deepcat.core.streams import ExampleStream
+from deepcat.training.batches import CHUNK_BYTES, StreamReader, batch_reader
 from deepcat.training.gram import GramInput
 
 
@@ -240,6 +241,7 @@ def bytes_needed(network, X, config, method, batch_size):
     lowest = network.frozen + 1
     first = 1 + _constant_layers(min(network.frozen, L - 1), keep_prob)
     gram = method == "gram"
+    on_disk = isinstance(X, ExampleStream)  # its reader's buffers are counted below
     shapes = {f"W{l}": (dims[l], dims[l - 1]) for l in range(1, L + 1)}
     shapes.update({f"b{l}": (dims[l], 1) for l in range(1, L + 1)})
     before_fit = [shape for key, shape in shapes.items() if not (gram and key == "W1")]
@@ -263,7 +265,7 @@ def bytes_needed(network, X, config, method, batch_size):
         arrays.append((n_in, batch_size))
         if first > 1:
             arrays.append((m, n_in))
-        elif config.input_scale is not None and batch_size >= m:
+        elif config.input_scale is not None and batch_size >= m and not on_disk:
             arrays.append((n_x, m))
     counts = {batch_size, m - (m // batch_size) * batch_size} - {0}
     for count in counts:
@@ -273,7 +275,9 @@ def bytes_needed(network, X, config, method, batch_size):
         rows = max(1, min(n_x, CHUNK_BYTES // array_bytes((m,), dtype)))
         arrays += [(rows, m)] * 2 + [(n_1, rows), (n_1, m)]
     total = sum(array_bytes(shape, dtype) for shape in arrays)
-    if not gram and first == 1 and config.input_scale is not None:
+    if not gram and first == 1 and on_disk:
+        total += StreamReader.extra_bytes(X, batch_size)
+    elif not gram and first == 1 and config.input_scale is not None:
         total += array_bytes((n_x, batch_size), X.dtype)  # the gathered integer pixels
     return total
 
