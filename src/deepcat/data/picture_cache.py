@@ -165,7 +165,7 @@ def _build(path, root, paths, image_size, digest, progress):
         with _writing(folder):
             os.replace(partial, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone once moved; unreachable if never made
             partial.unlink()
 
 
