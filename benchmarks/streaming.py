@@ -1,4 +1,4 @@
-"""Training on data larger than the memory a process may use: benchmark (d).
+"""Training on data larger than the memory a process may use: benchmark (e).
 
     python benchmarks/streaming.py                 # 512 MiB allowed, a 2.1 GB file
     python benchmarks/streaming.py --limit-mib 256 # 256 MiB allowed, a 1.1 GB file
@@ -45,7 +45,7 @@ def main(argv=None):
 
     limit = args.limit_mib << 20
     m = (args.times * limit) // EXAMPLE_BYTES + 1
-    print("deepcat benchmark (d): training from disk under a memory limit")
+    print("deepcat benchmark (e): training from disk under a memory limit")
     for line in measure.environment("torch not used"):
         print("  " + line)
     with tempfile.TemporaryDirectory(dir=args.tmp) as folder:
