@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import warnings
 
 import uvicorn
 
@@ -100,6 +101,11 @@ def serve(runs_dir, host, port, say, allowed_hosts=()):
         if note:
             say(note)
         say("Press Ctrl-C to stop.")
+        # A signal between uvicorn making its serve() coroutine and running it ends the command
+        # as any signal does; the coroutine, dropped unrun, would add a warning to that line.
+        warnings.filterwarnings(
+            "ignore", "coroutine 'Server.serve' was never awaited", RuntimeWarning
+        )
         try:
             _Server(config, app.state.trainer.close).run(sockets=[sock])
         finally:
