@@ -232,8 +232,11 @@ def is_on_disk(X):
     (``h5py.Dataset``, zarr, ...) with ``shape``, ``dtype`` and slicing."""
     if isinstance(X, (ExampleStream, np.memmap)):
         return True
+    # SciPy's sparse matrices slice too, but are data in memory that deepcat refuses (dense only)
+    sparse = type(X).__module__.startswith("scipy.sparse")
     return (
-        not isinstance(X, (np.ndarray, list, tuple))
+        not sparse
+        and not isinstance(X, (np.ndarray, list, tuple))
         and hasattr(X, "shape")
         and hasattr(X, "dtype")
         and hasattr(X, "__getitem__")
