@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,7 +19,7 @@ distributed = pytest.importorskip("distributed")
 from sklearn.datasets import load_breast_cancer  # noqa: E402
 from sklearn.preprocessing import MinMaxScaler  # noqa: E402
 
-from cli_runner import assert_user_error, deepcat  # noqa: E402
+from cli_runner import Running, assert_user_error, deepcat  # noqa: E402
 from deepcat.sklearn.halving import successive_halving  # noqa: E402
 from deepcat.sklearn.model_selection import cross_validate, grid_search  # noqa: E402
 
@@ -170,3 +171,25 @@ def test_deepcat_tune_with_an_unreachable_scheduler_says_so_in_one_line(tmp_path
     result = deepcat(*TUNE, "--dask-scheduler", address, cwd=tmp_path)
     assert_user_error(result, 1, f"cannot reach the Dask scheduler at {address}")
     assert list(tmp_path.rglob("*.csv")) == []
+
+
+def test_ctrl_c_during_a_cluster_tune_cancels_its_fits_and_says_one_line(tmp_path, shared_cluster):
+    long_tune = ("tune", "--dataset", "breast-cancer", "--hidden", "32", "--iterations",
+                 "20000", "--learning-rate", "1,0.1", "--cv", "2",
+                 "--dask-scheduler", shared_cluster)  # fmt: skip
+    with distributed.Client(shared_cluster, set_as_default=False) as watcher:
+
+        def fitting():
+            return any(watcher.processing().values())
+
+        with Running(*long_tune, "--out", "t.csv", cwd=tmp_path) as run:
+            run.wait_for(fitting, "no fit started on the cluster", timeout=60)
+            run.send_signal(signal.SIGINT)
+            returncode, _, stderr = run.finish()
+        assert returncode == 130
+        assert stderr.strip() == "interrupted: nothing was written to t.csv"
+        # Its fits are cancelled, not left to train for nobody.
+        deadline = time.monotonic() + 10
+        while fitting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not fitting()
