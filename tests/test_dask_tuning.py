@@ -193,3 +193,11 @@ def test_ctrl_c_during_a_cluster_tune_cancels_its_fits_and_says_one_line(tmp_pat
         while fitting() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not fitting()
+
+
+def test_a_distributed_older_than_the_minimum_is_refused_naming_its_version(monkeypatch):
+    from deepcat.sklearn.cluster import distributed_module
+
+    monkeypatch.setattr(distributed, "__version__", "2023.12.1")
+    with pytest.raises(ImportError, match=r"needs distributed >= 2024.1; version 2023.12.1 is"):
+        distributed_module()
