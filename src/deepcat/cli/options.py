@@ -36,6 +36,20 @@ class Processes(click.ParamType):
         return number
 
 
+class SchedulerAddress(click.ParamType):
+    """A Dask scheduler's address, ``tcp://HOST:PORT`` (checked by the cluster module)."""
+
+    name = "ADDRESS"
+
+    def convert(self, value, param, ctx):
+        from deepcat.sklearn.cluster import check_address
+
+        try:
+            return check_address(value)
+        except ValueError as error:
+            self.fail(str(error).replace("scheduler must be", "expected"), param, ctx)
+
+
 def setting_options(command, settings):
     """Decorate ``command`` with one option per setting, in the order given."""
     for setting in reversed(settings):
@@ -74,6 +88,38 @@ def grid_options(command):
             help="Folds of the stratified K-fold cross-validation.",
         ),
         n_jobs_option,
+        click.option(
+            "--search",
+            type=click.Choice(["grid", "halving"]),
+            default="grid",
+            show_default=True,
+            help="grid: every setting trains the full --iterations/--epochs. halving: "
+            "successive halving, as scikit-learn's HalvingGridSearchCV: every setting trains "
+            "briefly, and only the best 1/FACTOR of each round trains FACTOR times longer; for "
+            "large grids. Small learning rates can look poor early and be dropped.",
+        ),
+        click.option(
+            "--factor",
+            type=click.IntRange(min=2),
+            default=3,
+            show_default=True,
+            help="With --search halving: the share of settings each round keeps (1/FACTOR) "
+            "and how much longer it trains them.",
+        ),
+        click.option(
+            "--min-resources",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="With --search halving: the iterations (or epochs) of the first round. "
+            "[default: the most that lets the last round train the full budget]",
+        ),
+        click.option(
+            "--dask-scheduler",
+            type=SchedulerAddress(),
+            metavar="tcp://HOST:PORT",
+            help="Train the fits on this Dask cluster instead of local processes (needs "
+            "deepcat[dask], and deepcat importable by the workers); the table is the same.",
+        ),
         click.option(
             "--out",
             metavar="CSV",

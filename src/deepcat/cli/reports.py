@@ -263,7 +263,7 @@ def baseline_line(results, classes):
     return line
 
 
-def tune_plan(dataset, base, n_settings, cv, n_processes):
+def tune_plan(dataset, base, n_settings, cv, n_processes, scheduler=None, rounds=None):
     """The lines ``deepcat tune`` prints before it starts: the data, base settings and work.
 
     Parameters
@@ -272,22 +272,37 @@ def tune_plan(dataset, base, n_settings, cv, n_processes):
     base : dict
         Setting name to value, for the settings the grid does not vary.
     n_settings, cv, n_processes : int
+    scheduler : str, optional
+        The Dask scheduler's address when the fits run on a cluster.
+    rounds : (str, list of Rung), optional
+        A successive halving's resource and rounds
+        (:func:`deepcat.cli.tuning.halving_rounds`).
     """
     settings = " ".join(
         f"{option_flag(name)} {value_text(value, exact=True)}"
         for name, value in base.items()
         if value is not None
     )
-    fits = n_settings * cv
-    return "\n".join(
-        [
-            describe_dataset(dataset),
-            f"base settings: {settings}",
-            f"grid: {n_settings} setting{'s' if n_settings != 1 else ''} x {cv} folds of the "
-            f"training split = {fits} fits, in {n_processes} "
-            f"process{'es' if n_processes != 1 else ''}",
-        ]
-    )
+    if scheduler is None:
+        place = f"in {n_processes} process{'es' if n_processes != 1 else ''}"
+    else:
+        place = f"on the Dask cluster at {scheduler}"
+    plural = "s" if n_settings != 1 else ""
+    if rounds is None:
+        work = (
+            f"grid: {n_settings} setting{plural} x {cv} folds of the training split = "
+            f"{n_settings * cv} fits, {place}"
+        )
+    else:
+        resource, rungs = rounds
+        steps = ", ".join(f"{rung.candidates} x {rung.resources} {resource}" for rung in rungs)
+        fits = cv * sum(rung.candidates for rung in rungs)
+        work = (
+            f"successive halving: {n_settings} setting{plural}, {len(rungs)} round"
+            f"{'s' if len(rungs) != 1 else ''} ({steps}) x {cv} folds of the training split "
+            f"= {fits} fits, {place}"
+        )
+    return "\n".join([describe_dataset(dataset), f"base settings: {settings}", work])
 
 
 def tune_table(results):
@@ -300,14 +315,18 @@ def tune_table(results):
     """
     rows = results.rows()
     notes = any(row["error"] for row in rows)
-    header = ["rank", *(TUNE_COLUMNS[name] for name in results.names), "mean accuracy", "std"]
-    lines = [header + (["note"] if notes else [])]
+    # After a successive halving: the round each setting reached, and its iterations there.
+    rounds = ("rung", results.resource) if results.resource is not None else ()
+    header = ["rank", *(TUNE_COLUMNS[name] for name in results.names), *rounds]
+    lines = [header + ["mean accuracy", "std"] + (["note"] if notes else [])]
     for row in rows:
         cells = [str(row["rank"]), *(value_text(row[name], none="all") for name in results.names)]
+        cells += [str(row[name]) for name in rounds]
         cells += [f"{row['mean_accuracy']:.4f}", f"{row['std_accuracy']:.4f}"]
         lines.append(cells + ([row["error"]] if notes else []))
-    n = len(results.names)
-    return table(lines, align_right={0, n + 1, n + 2})
+    n = len(results.names) + len(rounds)
+    right = {0, n + 1, n + 2} | set(range(len(results.names) + 1, n + 1))
+    return table(lines, align_right=right)
 
 
 def tune_report(results, classes):

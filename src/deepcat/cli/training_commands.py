@@ -179,6 +179,10 @@ def tune(
     dataset,
     cv,
     n_jobs,
+    search,
+    factor,
+    min_resources,
+    dask_scheduler,
     out,
     force,
     **given,
@@ -191,20 +195,52 @@ def tune(
     option left out keeps its single base value; the other options set the base
     settings, with the same defaults as train. The ranked table (mean and standard
     deviation of the fold accuracies, and each fold's accuracy) is also written as
-    CSV. The folds are seeded, so the same command gives the same table.
+    CSV. The folds are seeded, so the same command gives the same table, in local
+    processes or on a Dask cluster (--dask-scheduler). With --search halving, the
+    settings go through rounds of successive halving, and the table gives each
+    setting's last round.
     """
     from deepcat.cli import tuning
 
     typed_data = {name: given.pop(name) for name in LOADER_OPTIONS}
+    halving = _halving_options(ctx, search, factor, min_resources)
+    if dask_scheduler is not None:
+        _check_dask()
     with usage_errors(ctx):
         out = run_folder.out_path(out, tuning.default_table_path)
     with claimed(out, "tune"):
         with usage_errors(ctx):
             tuning.check_table_path(out, force)
-        _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given)
+        where = {"n_jobs": n_jobs, "scheduler": dask_scheduler, "halving": halving}
+        _tune(ctx, out, force, dataset, cv, where, typed_data, given)
 
 
-def _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given):
+def _halving_options(ctx, search, factor, min_resources):
+    """``{"factor": ..., "min_resources": ...}`` for --search halving, else None; the
+    halving's options without it are a usage error."""
+    if search == "halving":
+        return {"factor": factor, "min_resources": min_resources}
+    given = [
+        flag
+        for name, flag in (("factor", "--factor"), ("min_resources", "--min-resources"))
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} needs --search halving", ctx)
+    return None
+
+
+def _check_dask():
+    """Refuse --dask-scheduler in one line when dask[distributed] is missing or too old."""
+    from deepcat.sklearn.cluster import distributed_module
+
+    try:
+        distributed_module()
+    except ImportError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _tune(ctx, out, force, dataset, cv, where, typed_data, given):
     """``deepcat tune`` once its --out is claimed and checked."""
     from deepcat.cli import tuning
     from deepcat.cli.reports import tune_plan, tune_report
@@ -223,7 +259,12 @@ def _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given):
         tuning.check_cv(data, cv)
     base = {s.name: settings.get(s.name) for s in SETTINGS if not s.tunable}
     n_settings = math.prod(len(values) for values in grid.values())
-    click.echo(tune_plan(data, base, n_settings, cv, tuning.processes(n_jobs, n_settings * cv)))
+    rounds = None
+    if where["halving"] is not None:
+        with usage_errors(ctx):
+            rounds = tuning.halving_rounds(settings, n_settings, **where["halving"])
+    n_processes = tuning.processes(where["n_jobs"], n_settings * cv)
+    click.echo(tune_plan(data, base, n_settings, cv, n_processes, where["scheduler"], rounds))
     try:
         with failures():
             results = tuning.search(
@@ -232,8 +273,10 @@ def _tune(ctx, out, force, dataset, cv, n_jobs, typed_data, given):
                 grid,
                 tuning.estimator_settings(settings, grid["learning_rate"][0]),
                 cv,
-                n_jobs,
+                where["n_jobs"],
                 "tune",
+                scheduler=where["scheduler"],
+                halving=where["halving"],
             )
         try:
             # Checked again: a file may have appeared at --out during the search.

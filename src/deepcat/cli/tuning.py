@@ -186,7 +186,7 @@ def cross_validate_rates(data, settings, cv, n_jobs):
     return [by_rate[rate] for rate in rates]
 
 
-def search(data, settings, grid, params, cv, n_jobs, description):
+def search(data, settings, grid, params, cv, n_jobs, description, scheduler=None, halving=None):
     """:func:`deepcat.sklearn.model_selection.grid_search` on the training split of ``data``,
     with a progress bar over its fits.
 
@@ -204,6 +204,11 @@ def search(data, settings, grid, params, cv, n_jobs, description):
     cv, n_jobs : int
     description : str
         Shown left of the bar.
+    scheduler : str, optional
+        A Dask scheduler's address: the fits run on its cluster.
+    halving : dict, optional
+        ``{"factor": ..., "min_resources": ...}``: a successive halving
+        (:func:`deepcat.sklearn.halving.successive_halving`) instead of the grid search.
 
     Returns
     -------
@@ -219,20 +224,48 @@ def search(data, settings, grid, params, cv, n_jobs, description):
         total=total, desc=description, unit="fit", file=sys.stderr, disable=None, leave=False
     ) as bar:
 
-        def show(done, _total):
+        def show(done, total):
+            bar.total = total
             bar.update(done - bar.n)
 
-        return grid_search(
-            X,
-            data.train_y,
-            grid,
-            params,
+        common = dict(
             cv=cv,
             random_state=FOLD_SEED,
             n_jobs=n_jobs,
             progress=show,
             preprocessing=preprocessing,
+            scheduler=scheduler,
         )
+        if halving is None:
+            return grid_search(X, data.train_y, grid, params, **common)
+        from deepcat.sklearn.halving import successive_halving
+
+        return successive_halving(X, data.train_y, grid, params, **halving, **common)
+
+
+def halving_rounds(settings, n_settings, factor, min_resources):
+    """The rounds of ``deepcat tune --search halving``
+    (:func:`deepcat.sklearn.halving.halving_plan`), and the name of their resource.
+
+    Returns
+    -------
+    resource : str
+        ``"iterations"`` or ``"epochs"``.
+    rungs : list of Rung
+
+    Raises
+    ------
+    ValueError
+        When ``min_resources`` is above the settings' budget.
+    """
+    from deepcat.sklearn.halving import halving_plan
+
+    params = estimator_settings(settings, settings["learning_rates"][0])
+    resource = "iterations" if params.get("iterations") is not None else "epochs"
+    try:
+        return resource, halving_plan(n_settings, params[resource], factor, min_resources)
+    except ValueError as error:
+        raise ValueError(str(error).replace("min_resources", "--min-resources")) from None
 
 
 def processes(n_jobs, n_fits):

@@ -9,23 +9,22 @@ describe a network by the settings of :class:`deepcat.sklearn.DeepCatClassifier`
 
 The folds are stratified (each keeps the class proportions of ``Y``) and drawn
 from ``random_state``; every fit is seeded too, so a search gives the same
-table whatever ``n_jobs`` is. scikit-learn and joblib are imported when a
+table whatever ``n_jobs`` is, and on a Dask cluster (``scheduler=``) the same
+table as in local processes. :func:`deepcat.sklearn.halving.successive_halving` spends a
+large grid's budget on its promising settings. scikit-learn and joblib are imported when a
 function runs, not when this module is imported.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
-import os
-import warnings
 
 import numpy as np
 
 from deepcat.core.validation import check_positive_int
-from deepcat.signals import DeferredSignals, QuietWhenInterrupted
+from deepcat.sklearn.fits import fit_runner
 from deepcat.sklearn.results import Baseline, CVResult, SearchResults, plain, read_csv
-from deepcat.sklearn.workers import end_with_parent, worker_count, workers_deaf_to_ctrl_c
+from deepcat.sklearn.workers import worker_count
 from deepcat.training.settings import estimator_settings
 
 __all__ = [
@@ -74,7 +73,16 @@ def network_settings(hidden_layer_sizes, **settings) -> dict:
 
 
 def cross_validate(
-    X, Y, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None, preprocessing=None
+    X,
+    Y,
+    params=None,
+    *,
+    cv=5,
+    random_state=0,
+    n_jobs=None,
+    progress=None,
+    preprocessing=None,
+    scheduler=None,
 ) -> CVResult:
     """K-fold cross-validated accuracy of one network setting.
 
@@ -104,6 +112,15 @@ def cross_validate(
         held-out examples, as a scikit-learn ``Pipeline`` would: e.g. ``StandardScaler()``,
         so that the held-out fold's statistics never reach the network. It sees examples as
         rows, ``(m, n_x)``.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address, ``"tcp://HOST:PORT"`` (or a connected client): the fits
+        run on the cluster's workers, which need deepcat on their import path, instead of
+        local processes (``n_jobs`` is then not used). The data are scattered to every worker
+        once; each fit is a pure, seeded task, so a worker that dies has its fits run again
+        elsewhere and the result is the local one. Needs ``pip install deepcat[dask]``; an
+        unreachable scheduler is a ``ConnectionError`` after
+        :data:`deepcat.sklearn.cluster.CONNECT_SECONDS`, and so is one that goes away before
+        the fits are done.
 
     Returns
     -------
@@ -120,11 +137,22 @@ def cross_validate(
         n_jobs=n_jobs,
         progress=progress,
         preprocessing=preprocessing,
+        scheduler=scheduler,
     ).best
 
 
 def grid_search(
-    X, Y, grid, params=None, *, cv=5, random_state=0, n_jobs=None, progress=None, preprocessing=None
+    X,
+    Y,
+    grid,
+    params=None,
+    *,
+    cv=5,
+    random_state=0,
+    n_jobs=None,
+    progress=None,
+    preprocessing=None,
+    scheduler=None,
 ) -> SearchResults:
     """Cross-validate every combination of the settings in ``grid``, ranked by accuracy.
 
@@ -143,62 +171,55 @@ def grid_search(
         spread over ``worker_count(n_jobs, fits)`` processes: ``n_jobs``, but never more than
         the fits or the machine's cores (more processes than cores only compete for them).
         The results do not depend on ``n_jobs``.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address, ``"tcp://HOST:PORT"``: the fits run on its workers
+        instead of local processes (``n_jobs`` is then not used), with the same table. As in
+        :func:`cross_validate`.
 
     Returns
     -------
     SearchResults
         Print it with :meth:`SearchResults.format`, save it with :meth:`SearchResults.to_csv`.
     """
-    from joblib import Parallel, delayed, parallel_config
+    X, y, folds, candidates = search_inputs(X, Y, grid, params, cv, random_state, scheduler)
+    tasks = [(params, train, test) for params in candidates for train, test in folds]
+    with fit_runner(X, y, preprocessing, n_jobs, scheduler) as run:
+        outcomes = run(tasks, counter(progress, len(tasks)))
+    results = cv_results(candidates, outcomes, majority_baseline(y, folds))
+    return SearchResults.ranked(results, names=tuple(grid))
 
+
+def search_inputs(X, Y, grid, params, cv, random_state, scheduler):
+    """The checked inputs of a search: ``X`` ``(m, n_x)``, ``y`` ``(m,)``, the folds and
+    the candidates (:func:`_candidates`), before any work."""
     X, y = _check_data(X, Y)
     cv = check_positive_int(cv, "cv", minimum=2)
+    if scheduler is not None:
+        from deepcat.sklearn.cluster import check_address
+
+        check_address(scheduler)
     folds = _stratified_folds(X, y, cv, random_state)
-    candidates = _candidates(grid, params, random_state)
-    tasks = [
-        (index, params, train, test)
-        for index, params in enumerate(candidates)
-        for train, test in folds
-    ]
-    n_jobs = worker_count(n_jobs, len(tasks))
-    # Collected as they finish, so that ``progress`` moves with the work; each outcome keeps
-    # its task's position, so the table does not depend on the finishing order.
-    outcomes = [None] * len(tasks)
-    finished = None
-    # joblib's own threads in this process may fail as they are stopped: said in deepcat's line.
-    with QuietWhenInterrupted(("joblib", "loky")) as quiet:
-        try:
-            # Deferred: joblib stopped while it starts its workers fails with a traceback of its
-            # own. Each worker ends as soon as this process is gone, even killed outright.
-            ending_with_me = parallel_config(
-                "loky", initializer=end_with_parent, initargs=(os.getpid(),)
-            )
-            with DeferredSignals(), workers_deaf_to_ctrl_c(n_jobs), ending_with_me:
-                finished = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                    delayed(_fit_and_score_at)(
-                        position,
-                        params,
-                        preprocessing,
-                        X[train],
-                        y[train],
-                        X[test],
-                        y[test],
-                    )
-                    for position, (_, params, train, test) in enumerate(tasks)
-                )
-            for done, (position, outcome) in enumerate(finished, start=1):
-                outcomes[position] = outcome
-                if progress is not None:
-                    progress(done, len(tasks))
-        except KeyboardInterrupt:
-            quiet.interrupted = True
-            raise
-        finally:
-            if finished is not None:
-                with warnings.catch_warnings():  # joblib's note that stopped tasks are dropped
-                    warnings.simplefilter("ignore")
-                    finished.close()  # on Ctrl-C or SIGTERM here too: joblib kills the workers
-    baseline = majority_baseline(y, folds)
+    return X, y, folds, _candidates(grid, params, random_state)
+
+
+def counter(progress, total):
+    """``progress(done, total)`` behind a function called once per finished fit."""
+    if progress is None:
+        return None
+    done = 0
+
+    def step():
+        nonlocal done
+        done += 1
+        progress(done, total)
+
+    return step
+
+
+def cv_results(candidates, outcomes, baseline):
+    """One :class:`CVResult` per candidate from the outcomes of its folds, which follow one
+    another in ``outcomes`` (candidate by candidate, fold by fold)."""
+    cv = len(outcomes) // len(candidates)
     results = []
     for index, params in enumerate(candidates):
         mine = outcomes[index * cv : (index + 1) * cv]
@@ -211,7 +232,7 @@ def grid_search(
                 baseline=baseline,
             )
         )
-    return SearchResults.ranked(results, names=tuple(grid))
+    return results
 
 
 def majority_baseline(y, folds) -> Baseline:
@@ -239,33 +260,6 @@ def majority_baseline(y, folds) -> Baseline:
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _fit_and_score_at(position, params, preprocessing, X_train, y_train, X_test, y_test):
-    """``(position, _fit_and_score(...))``: the task's place travels with its outcome."""
-    return position, _fit_and_score(params, preprocessing, X_train, y_train, X_test, y_test)
-
-
-def _fit_and_score(params, preprocessing, X_train, y_train, X_test, y_test):
-    """Train one fold; return ``(accuracy, None)``, or ``(nan, why)`` if training diverged.
-
-    ``preprocessing`` (a transformer, or None) is cloned and fitted on this fold's training
-    examples only, in a ``Pipeline`` before the network.
-    """
-    from sklearn.base import clone
-    from sklearn.pipeline import make_pipeline
-
-    from deepcat.sklearn.estimator import DeepCatClassifier
-    from deepcat.training.loop import DivergenceError
-
-    model = DeepCatClassifier(**params)
-    if preprocessing is not None:
-        model = make_pipeline(clone(preprocessing), model)
-    try:
-        model.fit(X_train, y_train)
-    except DivergenceError as error:
-        return math.nan, str(error).split(". ")[0]
-    return float(model.score(X_test, y_test)), None
 
 
 def _check_data(X, Y):

@@ -58,12 +58,19 @@ class CVResult:
         Why a fold failed (the first failure), else None.
     baseline : Baseline or None
         Always answering the most common class on the same folds.
+    rung : int or None
+        In a successive halving, the last round (1, 2, ...) this setting was trained in;
+        ``scores`` are that round's. None in a grid search.
+    resources : int or None
+        In a successive halving, the iterations or epochs of that round.
     """
 
     params: dict
     scores: tuple
     error: str | None = None
     baseline: Baseline | None = None
+    rung: int | None = None
+    resources: int | None = None
 
     @property
     def mean(self) -> float:
@@ -119,10 +126,14 @@ class SearchResults:
         the grid's order.
     names : tuple of str
         The settings the grid varied, in the grid's order (the table's columns).
+    resource : str or None
+        A successive halving's resource, ``"iterations"`` or ``"epochs"``: the results are
+        then sorted by the last round each reached, latest first, and by accuracy within it.
     """
 
     results: tuple
     names: tuple = field(default=())
+    resource: str | None = None
 
     @property
     def baseline(self) -> Baseline | None:
@@ -130,13 +141,11 @@ class SearchResults:
         return self.results[0].baseline if self.results else None
 
     @classmethod
-    def ranked(cls, results, names):
-        """``results`` sorted by mean accuracy, highest first, failures last, ties in order."""
-        order = sorted(
-            range(len(results)),
-            key=lambda i: (math.isnan(results[i].mean), -_nan_to(results[i].mean), i),
-        )
-        return cls(results=tuple(results[i] for i in order), names=tuple(names))
+    def ranked(cls, results, names, resource=None):
+        """``results`` sorted by mean accuracy, highest first, failures last, ties in order
+        (after a successive halving, by the last round reached first)."""
+        order = sorted(range(len(results)), key=lambda i: (*_standing(results[i]), i))
+        return cls(results=tuple(results[i] for i in order), names=tuple(names), resource=resource)
 
     @property
     def best(self) -> CVResult:
@@ -147,7 +156,8 @@ class SearchResults:
         """The ranked table as dicts.
 
         Keys: ``rank`` (1 is best; equal means share a rank), each name in
-        ``names``, ``mean_accuracy``, ``std_accuracy``, ``fold_1`` ... ``fold_K``
+        ``names``, after a successive halving ``rung`` and the :attr:`resource` reached,
+        ``mean_accuracy``, ``std_accuracy``, ``fold_1`` ... ``fold_K``
         and ``error`` (``""`` when every fold trained). Lists in the settings
         are given as tuples.
         """
@@ -155,6 +165,9 @@ class SearchResults:
         for result in self.results:
             row = {"rank": _rank(result, self.results)}
             row.update({name: plain(result.params[name]) for name in self.names})
+            if self.resource is not None:
+                row["rung"] = result.rung
+                row[self.resource] = result.resources
             row["mean_accuracy"] = result.mean
             row["std_accuracy"] = result.std
             row.update({f"fold_{k}": s for k, s in enumerate(result.scores, start=1)})
@@ -180,13 +193,14 @@ class SearchResults:
     def format(self, limit: int | None = None) -> str:
         """The ranked table as aligned text, at most ``limit`` rows, for a terminal."""
         rows = self.rows()[:limit]
-        header = ["rank", *self.names, "accuracy (mean +/- std)", "note"]
+        names = [*self.names, *(("rung", self.resource) if self.resource else ())]
+        header = ["rank", *names, "accuracy (mean +/- std)", "note"]
         lines = [header]
         for row in rows:
             lines.append(
                 [
                     str(row["rank"]),
-                    *(str(row[name]) for name in self.names),
+                    *(str(row[name]) for name in names),
                     f"{row['mean_accuracy']:.4f} +/- {row['std_accuracy']:.4f}",
                     row["error"],
                 ]
@@ -237,11 +251,17 @@ def is_search_table(path) -> bool:
     return n_folds >= 1 and columns == table_columns(columns[1:middle], n_folds)
 
 
+def _standing(result):
+    """What ranks a result, lowest first: a later halving round, then a trained setting
+    before a failed one, then a higher mean accuracy."""
+    return (-(result.rung or 0), math.isnan(result.mean), -_nan_to(result.mean))
+
+
 def _rank(result, results):
-    """1 + the number of results with a strictly higher mean accuracy; failures rank last."""
-    if math.isnan(result.mean):
-        return 1 + sum(not math.isnan(other.mean) for other in results)
-    return 1 + sum(other.mean > result.mean for other in results)
+    """1 + the number of results that stand strictly higher (:func:`_standing`): failures
+    rank last, and after a halving each round below the rounds after it."""
+    mine = _standing(result)
+    return 1 + sum(_standing(other) < mine for other in results)
 
 
 def _nan_to(value, replacement=-math.inf):
