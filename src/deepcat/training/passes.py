@@ -213,10 +213,10 @@ def bytes_needed(network, X, config, method, batch_size):
 
     Every array ``Passes`` and its parts make once: the copy of the parameters kept in case
     of divergence, the gradients ``dW[l], db[l]`` of the trainable layers, their L2 scratch,
-    the optimizer's state (``arrays_per_parameter`` per trainable array), the batch reader's
-    buffers (or the frozen layers' outputs ``(m, n_k)``), the Gram path's ``G`` ``(m, m)``,
-    ``P, C, dC`` and scratch ``(n_1, m)``, ``W[1]_init`` and the pieces it converts at a time,
-    and ``Z[l], A[l], dA[l]``
+    the optimizer's state and scratch (its ``arrays_for(size, dtype)``, else its
+    ``arrays_per_parameter``, per trainable array), the batch reader's buffers (or the frozen
+    layers' outputs ``(m, n_k)``), the Gram path's ``G`` ``(m, m)``, ``P, C, dC`` and scratch
+    ``(n_1, m)``, ``W[1]_init`` and the pieces it converts at a time, and ``Z[l], A[l], dA[l]``
     ``(n_l, count)`` for the full batch size and, when ``batch_size`` does not divide ``m``,
     for the last, smaller batch. The temporaries inside sigmoid or tanh formulas are not
     counted: this is a floor, exact for ReLU networks.
@@ -255,8 +255,8 @@ def bytes_needed(network, X, config, method, batch_size):
     if gram:
         trainable = trainable + [(n_1, m)]  # C, stepped by the optimizer in place of W1
         arrays += [(m, m), (n_1, n_x)] + [(n_1, m)] * 4  # G, W_init; P, C, dC, C's scratch
-    per_parameter = getattr(config.optimizer, "arrays_per_parameter", 3)
-    arrays += trainable * per_parameter
+    for shape in trainable:
+        arrays += [shape] * _optimizer_arrays(config.optimizer, shape, dtype)
     if not gram:
         n_in = n_x if first == 1 else dims[first - 1]
         arrays.append((n_in, batch_size))
@@ -275,6 +275,14 @@ def bytes_needed(network, X, config, method, batch_size):
     if not gram and first == 1 and config.input_scale is not None:
         total += array_bytes((n_x, batch_size), X.dtype)  # the gathered integer pixels
     return total
+
+
+def _optimizer_arrays(optimizer, shape, dtype):
+    """Arrays of ``shape`` the optimizer keeps for one parameter (state and scratch)."""
+    arrays_for = getattr(optimizer, "arrays_for", None)
+    if arrays_for is not None:
+        return arrays_for(int(np.prod(shape)), dtype)
+    return getattr(optimizer, "arrays_per_parameter", 3)
 
 
 def _constant_layers(frozen, keep_prob):
