@@ -2,15 +2,25 @@
 
     python benchmarks/run.py            # the full run (a few minutes)
     python benchmarks/run.py --quick    # shorter runs, for development
+    python benchmarks/run.py --parts bd --threads 1   # (b) and (d) only, one thread each
 
 (a) the course's cat model, 2500 full-batch iterations in float64: deepcat, the seed articles'
     algorithm transcribed plainly (``seed_transcription.py``) and PyTorch, from the same initial
     weights. Their cost curves must agree within 1e-9 relative at every recorded iteration; if
     they do not, the run says where and exits with status 1.
 (b) one epoch of mini-batch Adam in float32, batch 256, ``[3072, 256, 128, 1]``, over 20,000
-    uint8 images divided by 255 batch by batch: examples per second, deepcat against PyTorch.
+    uint8 images divided by 255 batch by batch: examples per second, deepcat against PyTorch's
+    default ``torch.optim.Adam`` and its ``fused=True``. deepcat runs Adam's step as one compiled
+    pass when Numba is installed (``pip install '.[fast]'``), and is timed without it too
+    ("NumPy only"). The two must give the same epoch cost to the bit, and PyTorch's must agree
+    within 1e-6 relative, or the run exits with status 1. Numba's import and its kernels'
+    loading (a compilation on the first run on a machine, then Numba's on-disk cache) happen
+    once, before anything is timed, and their seconds are printed.
 (c) the (b) epoch for 10,000 to 200,000 examples: time per epoch and peak memory against
     uint8 data + parameters + Adam's moments + one batch's activations.
+(d) inference: the probabilities of 100,000 examples (float32 features) from the (b) network
+    after its epoch: deepcat's ``predict_proba``, PyTorch under ``inference_mode`` and ONNX
+    Runtime on the model ``Network.to_onnx`` writes; they must agree within 1e-5.
 
 Times are medians over repeats, measured in this process with the trainers interleaved;
 peak memory is measured in a fresh child process per trainer. Without PyTorch the run reports
@@ -43,7 +53,7 @@ TARGETS = {
     "b_default": 1.5,
     "c_memory": 1.3,
 }
-COST_TOLERANCE = 1e-4
+COST_TOLERANCE = 1e-6
 """(b): the largest relative difference allowed between PyTorch's epoch cost and deepcat's."""
 DEEPCAT_B = "deepcat"
 DEEPCAT_NUMPY = "deepcat, NumPy only"
@@ -69,11 +79,13 @@ def main(argv=None):
         status |= _part_b(args, have_torch, verdicts)
     if "c" in args.parts:
         _part_c(args, verdicts)
+    if "d" in args.parts:
+        status |= _part_d(args, verdicts)
     print("\nTargets")
     for line in verdicts:
         print("  " + line)
     if status:
-        print("\nFAILED: the results differ (see the NOT MET lines of parts a and b).")
+        print("\nFAILED: the results differ (see the NOT MET lines above).")
     return status
 
 
@@ -81,7 +93,7 @@ def _parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs for development")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per trainer (median)")
-    parser.add_argument("--parts", default="abc", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
     parser.add_argument("--data-dir", help="folder of the catvnoncat .h5 files")
     parser.add_argument(
         "--threads",
@@ -375,6 +387,59 @@ def _part_c(args, verdicts):
         "minus its size before the data was made."
     )
     verdicts.append(_verdict("(c) worst peak memory / budget", worst, TARGETS["c_memory"], "x", 1))
+
+
+# -- (d) ---------------------------------------------------------------------------------------
+
+
+def _part_d(args, verdicts):
+    import inference
+
+    m = 20_000 if args.quick else inference.INFERENCE_EXAMPLES
+    network = workloads.adam_network()
+    pixels, Y = workloads.images(workloads.ADAM_EXAMPLES)
+    network.fit(pixels.T, Y, **workloads.ADAM_FIT)  # the (b) epoch, so the outputs vary
+    rows = inference.features(workloads.images(m, seed=1)[0])
+    predictors, notes, folder = inference.predictors(network)
+    print(f"\n(d) inference: P(cat) of {m:,} examples, the (b) network after its epoch, float32")
+    with folder:
+        for predict in predictors.values():  # warm-up: first touch, thread pools, sessions
+            predict(rows)
+        repeat = max(args.repeat, 2 if args.quick else 5)
+        times, outputs = _interleaved(
+            {n: lambda p=p: p(rows) for n, p in predictors.items()}, repeat
+        )
+    seconds = {name: measure.median_seconds(times[name]) for name in predictors}
+    reference = outputs["deepcat"]
+    differences = {name: float(np.max(np.abs(out - reference))) for name, out in outputs.items()}
+    _table(
+        ["predictor", "time / deepcat's", "examples/s", "median s", "max |P - deepcat's P|"],
+        [
+            [
+                name,
+                f"{seconds[name] / seconds['deepcat']:.2f}",
+                f"{m / seconds[name]:,.0f}",
+                f"{seconds[name]:.3f}",
+                f"{differences[name]:.1e}",
+            ]
+            for name in predictors
+        ],
+    )
+    print(f"  times: medians of {repeat} calls after one warm-up call each, interleaved.")
+    print("  deepcat: Network.predict_proba(features.T), its input checks included.")
+    for line in notes:
+        print("  " + line)
+    worst = max(differences.values())
+    verdicts.append(
+        f"(d) peers' probabilities within {inference.PROBABILITY_TOLERANCE:g} of deepcat's: "
+        + ("met" if worst <= inference.PROBABILITY_TOLERANCE else "NOT MET")
+        + f" ({worst:.1e})"
+    )
+    for name in predictors:
+        if name != "deepcat":
+            ratio = seconds[name] / seconds["deepcat"]
+            verdicts.append(f"(d) deepcat's inference vs {name}: {ratio:.2f}x (no target)")
+    return int(worst > inference.PROBABILITY_TOLERANCE)
 
 
 # -- children: one measurement in a fresh process -----------------------------------------------

@@ -240,22 +240,25 @@ class Adam:
         v_correction = 1 - self.beta1**self.t
         s_correction = 1 - self.beta2**self.t
         active = kernels.numba_active()
+        by_dtype = {}  # the coefficients in each parameter dtype, cast once per step
         for key, grad in gradients.items():
             param = parameters[key[1:]]
             v = _state(self.velocity, key, grad)
             s = _state(self.squares, key, grad)
-            # Every coefficient in the parameter's dtype, as NumPy casts a Python float.
-            cast = param.dtype.type
-            coefficients = (
-                cast(self.beta1),
-                cast(1 - self.beta1),
-                cast(self.beta2),
-                cast(1 - self.beta2),
-                cast(v_correction),
-                cast(s_correction),
-                cast(self.epsilon),
-                cast(learning_rate),
-            )
+            coefficients = by_dtype.get(param.dtype)
+            if coefficients is None:
+                # As NumPy casts a Python float operand to the array's dtype.
+                cast = param.dtype.type
+                coefficients = by_dtype[param.dtype] = (
+                    cast(self.beta1),
+                    cast(1 - self.beta1),
+                    cast(self.beta2),
+                    cast(1 - self.beta2),
+                    cast(v_correction),
+                    cast(s_correction),
+                    cast(self.epsilon),
+                    cast(learning_rate),
+                )
             arrays = (param, grad, v, s)
             if kernels.applies(arrays, active):
                 flat = [a.reshape(-1) for a in arrays]
