@@ -309,9 +309,10 @@ def _numba_warm_up():
     try:
         if not kernels.numba_active():
             return False
-    except (ImportError, ValueError):
+        seconds = kernels.warm_up((np.float32,))
+    except (ImportError, ValueError) as error:
+        print(f"  deepcat's Numba kernels: not used ({error})")
         return False
-    seconds = kernels.warm_up((np.float32,))
     print(
         f"  deepcat's Numba kernels imported and loaded in {seconds:.2f} s before any timing "
         "(compiled on the first run on a machine, read from Numba's cache after that)."

@@ -70,6 +70,8 @@ def _wanted():
 
 
 def _installed():
+    if "error" in _loaded:
+        return False
     return "module" in _loaded or importlib.util.find_spec("numba") is not None
 
 
@@ -79,16 +81,17 @@ def numba_active():
     Raises
     ------
     ImportError
-        When ``DEEPCAT_NUMBA=1`` or ``use_numba(True)`` asks for Numba and it is not installed.
+        When ``DEEPCAT_NUMBA=1`` or ``use_numba(True)`` asks for Numba and it is not installed,
+        or could not be loaded.
     """
     wanted = _wanted()
     if wanted is False:
         return False
     installed = _installed()
     if wanted and not installed:
+        why = _loaded.get("error", "numba is not installed")
         raise ImportError(
-            f"{ENVIRONMENT_VARIABLE}=1 asks for Numba's kernels, but numba is not installed: "
-            f"{INSTALL}"
+            f"{ENVIRONMENT_VARIABLE}=1 asks for Numba's kernels, but {why}: {INSTALL}"
         )
     return installed
 
@@ -112,12 +115,23 @@ def applies(arrays, active=None):
 
 
 def compiled():
-    """The module of compiled kernels, :mod:`deepcat.core.numba_kernels`, imported once."""
-    if "module" not in _loaded:
-        from deepcat.core import numba_kernels
+    """The module of compiled kernels, :mod:`deepcat.core.numba_kernels`, imported once; None
+    when it cannot be loaded, and from then on :func:`numba_active` is False.
 
-        _loaded["module"] = numba_kernels
-    return _loaded["module"]
+    A Numba that is installed but cannot load (a broken install, or nowhere to write its cache:
+    no writable folder beside the package nor in the user's cache) leaves deepcat on NumPy,
+    whose results are the same; :func:`description` says why.
+    """
+    if "module" not in _loaded and "error" not in _loaded:
+        try:
+            from deepcat.core import numba_kernels
+        except (ImportError, RuntimeError, OSError) as error:
+            _loaded["error"] = f"numba could not be loaded ({type(error).__name__}: {error})"
+            if _wanted():
+                raise ImportError(f"{ENVIRONMENT_VARIABLE}=1: {_loaded['error']}") from error
+        else:
+            _loaded["module"] = numba_kernels
+    return _loaded.get("module")
 
 
 def description():
@@ -134,7 +148,7 @@ def description():
         )
     if _wanted() is False:
         return f"NumPy only ({ENVIRONMENT_VARIABLE}=0 or use_numba(False))"
-    return f"NumPy only (numba is not installed: {INSTALL})"
+    return f"NumPy only ({_loaded.get('error', 'numba is not installed')}: {INSTALL})"
 
 
 def warm_up(dtypes=(np.float32, np.float64)):
@@ -146,6 +160,8 @@ def warm_up(dtypes=(np.float32, np.float64)):
 
     start = time.perf_counter()
     module = compiled()
+    if module is None:
+        raise ImportError(_loaded["error"])
     for dtype in dtypes:
         arrays = [np.zeros(4, dtype) for _ in range(4)]
         module.adam_step(*arrays, *np.ones(8, dtype))

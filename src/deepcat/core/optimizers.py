@@ -15,6 +15,10 @@ scratch array per parameter: the training loop, which computes fresh gradients a
 saves that much memory (for a large first layer, the size of the layer). The results are the
 same to the bit.
 
+:class:`Adam` runs its step on large arrays as one compiled pass when Numba is installed
+(:mod:`deepcat.core.kernels`): the same operations in the same order, with the same results to
+the bit, and no scratch arrays.
+
 Any array shape works, including 0-d arrays: the Gram-matrix first layer
 (:mod:`deepcat.training.gram`) updates a scalar coefficient with these same
 optimizers.
@@ -260,9 +264,9 @@ class Adam:
                     cast(learning_rate),
                 )
             arrays = (param, grad, v, s)
-            if kernels.applies(arrays, active):
-                flat = [a.reshape(-1) for a in arrays]
-                kernels.compiled().adam_step(*flat, *coefficients)
+            compiled = kernels.compiled() if kernels.applies(arrays, active) else None
+            if compiled is not None:
+                compiled.adam_step(*(a.reshape(-1) for a in arrays), *coefficients)
                 continue
             buffers = _scratch(self.buffers, key, grad, 1 if reuse_gradients else 2)
             # grad is not read after s: with reuse_gradients it holds the denominator.
