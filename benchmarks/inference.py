@@ -50,8 +50,12 @@ def torch_predictor(network):
     return predict
 
 
-def onnx_predictor(network, folder):
-    """``(predict, description)``, or ``(None, why)`` without onnx or onnxruntime."""
+def onnx_predictor(network, folder, threads=None):
+    """``(predict, description)``, or ``(None, why)`` without onnx or onnxruntime.
+
+    ``threads``: ONNX Runtime's ``intra_op_num_threads`` (threadpoolctl does not reach its
+    pool); None leaves its default.
+    """
     try:
         import onnxruntime
     except ImportError:
@@ -61,7 +65,10 @@ def onnx_predictor(network, folder):
         network.to_onnx(path)
     except ImportError as error:
         return None, str(error)
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    options = onnxruntime.SessionOptions()
+    if threads is not None:
+        options.intra_op_num_threads = threads
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     name = session.get_inputs()[0].name
 
     def predict(rows):
@@ -74,7 +81,7 @@ def onnx_predictor(network, folder):
     )
 
 
-def predictors(network):
+def predictors(network, threads=None):
     """``({name: predict(rows) -> (m,) probabilities}, notes, folder)`` for every peer present.
 
     The ``TemporaryDirectory`` ``folder`` holds the ONNX file; keep it while predicting.
@@ -87,7 +94,7 @@ def predictors(network):
         notes.append("PyTorch: not installed, left out")
     else:
         found["PyTorch float32, inference_mode"] = torch_predict
-    onnx_predict, onnx_note = onnx_predictor(network, folder.name)
+    onnx_predict, onnx_note = onnx_predictor(network, folder.name, threads)
     if onnx_predict is not None:
         found["ONNX Runtime"] = onnx_predict
     notes.append(f"ONNX Runtime: {onnx_note}")

@@ -310,7 +310,7 @@ def _numba_warm_up():
         if not kernels.numba_active():
             return False
         seconds = kernels.warm_up((np.float32,))
-    except (ImportError, ValueError) as error:
+    except ValueError as error:
         print(f"  deepcat's Numba kernels: not used ({error})")
         return False
     print(
@@ -401,7 +401,7 @@ def _part_d(args, verdicts):
     pixels, Y = workloads.images(workloads.ADAM_EXAMPLES)
     network.fit(pixels.T, Y, **workloads.ADAM_FIT)  # the (b) epoch, so the outputs vary
     rows = inference.features(workloads.images(m, seed=1)[0])
-    predictors, notes, folder = inference.predictors(network)
+    predictors, notes, folder = inference.predictors(network, args.threads)
     print(f"\n(d) inference: P(cat) of {m:,} examples, the (b) network after its epoch, float32")
     with folder:
         for predict in predictors.values():  # warm-up: first touch, thread pools, sessions

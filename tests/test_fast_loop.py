@@ -187,7 +187,7 @@ def test_without_numba_the_fit_runs_on_numpy_and_deepcat_numba_1_says_how_to_ins
     result = probe("1", hide_numba=True)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "ImportError: DEEPCAT_NUMBA=1 asks for Numba's kernels, but numba is not installed: "
+        "ValueError: DEEPCAT_NUMBA=1 asks for Numba's kernels, but numba is not installed: "
         "pip install 'deepcat[fast]'"
     )
 
@@ -198,3 +198,22 @@ def test_a_wrong_deepcat_numba_value_is_named():
     assert result.stderr.strip().splitlines()[-1] == (
         "ValueError: DEEPCAT_NUMBA must be 0 (NumPy only) or 1 (Numba's kernels), got 'yes'"
     )
+
+
+def test_the_command_line_names_a_wrong_deepcat_numba_in_one_line(tmp_path):
+    env = {**os.environ, kernels.ENVIRONMENT_VARIABLE: "yes"}
+    result = subprocess.run(
+        [sys.executable, "-m", "deepcat", "train", "--dataset", "breast-cancer"]
+        + ["--optimizer", "adam", "--iterations", "2", "--out", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Error: DEEPCAT_NUMBA must be 0 (NumPy only) or 1 (Numba's kernels), got 'yes'",
+        "Nothing was written to run.",
+    ]
+    assert not (tmp_path / "run").exists()

@@ -9,7 +9,8 @@ the bit (``tests/test_fast_loop.py`` checks it), only sooner.
 Whether the kernel runs:
 
 - ``DEEPCAT_NUMBA=0`` in the environment, or ``with use_numba(False):``, keeps to NumPy;
-- ``DEEPCAT_NUMBA=1`` (or ``use_numba(True)``) requires Numba, and says how to install it;
+- ``DEEPCAT_NUMBA=1`` (or ``use_numba(True)``) requires Numba: without it, a ``ValueError``
+  (the setting cannot be met, and the command line shows it as one line) says how to install it;
 - unset, Numba is used when it is installed.
 
 Even then the kernel is used only for arrays of at least :data:`MIN_SIZE` elements, C-contiguous
@@ -80,9 +81,9 @@ def numba_active():
 
     Raises
     ------
-    ImportError
+    ValueError
         When ``DEEPCAT_NUMBA=1`` or ``use_numba(True)`` asks for Numba and it is not installed,
-        or could not be loaded.
+        or could not be loaded; or when ``DEEPCAT_NUMBA`` is neither 0 nor 1.
     """
     wanted = _wanted()
     if wanted is False:
@@ -90,9 +91,7 @@ def numba_active():
     installed = _installed()
     if wanted and not installed:
         why = _loaded.get("error", "numba is not installed")
-        raise ImportError(
-            f"{ENVIRONMENT_VARIABLE}=1 asks for Numba's kernels, but {why}: {INSTALL}"
-        )
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}=1 asks for Numba's kernels, but {why}: {INSTALL}")
     return installed
 
 
@@ -128,7 +127,7 @@ def compiled():
         except (ImportError, RuntimeError, OSError) as error:
             _loaded["error"] = f"numba could not be loaded ({type(error).__name__}: {error})"
             if _wanted():
-                raise ImportError(f"{ENVIRONMENT_VARIABLE}=1: {_loaded['error']}") from error
+                raise ValueError(f"{ENVIRONMENT_VARIABLE}=1: {_loaded['error']}") from error
         else:
             _loaded["module"] = numba_kernels
     return _loaded.get("module")
@@ -138,7 +137,7 @@ def description():
     """Which kernels the training loop runs, in words, for benchmarks and reports."""
     try:
         active = numba_active()
-    except (ImportError, ValueError) as error:
+    except ValueError as error:
         return f"none: {error}"
     if active:
         import numba
@@ -161,7 +160,7 @@ def warm_up(dtypes=(np.float32, np.float64)):
     start = time.perf_counter()
     module = compiled()
     if module is None:
-        raise ImportError(_loaded["error"])
+        raise ValueError(_loaded["error"])
     for dtype in dtypes:
         arrays = [np.zeros(4, dtype) for _ in range(4)]
         module.adam_step(*arrays, *np.ones(8, dtype))
