@@ -80,6 +80,22 @@ def test_the_kernel_gives_the_numpy_routes_parameters_and_state_to_the_bit(dtype
     assert "dW" not in with_numba[2].buffers and "dW" in with_numpy[2].buffers
 
 
+@pytest.mark.parametrize("numba_on", [False, True])
+def test_a_division_left_to_the_step_gives_the_step_of_the_divided_gradient(numba_on):
+    """The training loop hands Adam ``m dW`` and ``m``; the result is that of ``dW``."""
+    m = 37
+    grads = gradients_of_steps(3, np.float32, seed=4)
+    divided = adam_steps([g / np.float32(m) for g in grads], np.float32, numba_on)
+    W = np.random.default_rng(1).standard_normal(SHAPE).astype(np.float32)
+    adam = Adam()
+    with kernels.use_numba(numba_on):
+        for grad in grads:
+            adam.update({"W": W}, {"dW": grad.copy()}, 0.01, True, divisors={"dW": m})
+    np.testing.assert_array_equal(W, divided[0])
+    with pytest.raises(ValueError, match="divisors need reuse_gradients"):
+        adam.update({"W": W}, {"dW": grads[0]}, 0.01, divisors={"dW": m})
+
+
 def test_the_kernel_leaves_the_gradient_unchanged_when_it_may_not_reuse_it():
     grad = gradients_of_steps(1, np.float32)[0]
     given = grad.copy()

@@ -163,5 +163,5 @@ def warm_up(dtypes=(np.float32, np.float64)):
         raise ValueError(_loaded["error"])
     for dtype in dtypes:
         arrays = [np.zeros(4, dtype) for _ in range(4)]
-        module.adam_step(*arrays, *np.ones(8, dtype))
+        module.adam_step(*arrays, *np.ones(9, dtype))
     return time.perf_counter() - start

@@ -26,6 +26,7 @@ def adam_step(
     grad,
     v,
     s,
+    divisor,
     beta1,
     one_minus_beta1,
     beta2,
@@ -38,12 +39,14 @@ def adam_step(
     """One Adam step on flat C-contiguous arrays of one shape ``(n,)`` and one dtype, in place.
 
     The operations of :meth:`deepcat.core.optimizers.Adam.update`'s NumPy route, in its order:
-    ``v = v beta1 + d (1 - beta1)``, ``s = s beta2 + (d (1 - beta2)) d``,
+    ``d = grad / divisor`` (``grad`` is ``m dW`` when the loop left the division to this pass;
+    otherwise ``divisor`` is 1, and ``x / 1 = x`` exactly), ``v = v beta1 + d (1 - beta1)``,
+    ``s = s beta2 + (d (1 - beta2)) d``,
     ``theta = theta - ((v / v_correction) / (sqrt(s / s_correction) + epsilon)) alpha``.
     ``grad`` is only read. Every scalar has the arrays' dtype.
     """
     for i in range(param.size):
-        d = grad[i]
+        d = grad[i] / divisor
         vi = v[i] * beta1 + d * one_minus_beta1
         si = s[i] * beta2 + (d * one_minus_beta2) * d
         v[i] = vi

@@ -218,6 +218,8 @@ class Adam:
     arrays_per_parameter = 3
     """``v``, ``s`` and one scratch array; the compiled kernel needs no scratch (see
     :meth:`arrays_for`)."""
+    divides_gradients = True
+    """:meth:`update` takes ``divisors``: gradients still to be divided by ``m``."""
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1 = check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)
@@ -233,13 +235,22 @@ class Adam:
         when the training loop lets it reuse the gradients: 2 under the compiled kernel."""
         return 2 if kernels.covers(size, dtype) else self.arrays_per_parameter
 
-    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False, divisors=None):
         """One step (``t += 1``) for every key of ``gradients``, in place.
 
         Large arrays go through the compiled one-pass kernel when Numba is active
         (:mod:`deepcat.core.kernels`), the others through NumPy's passes: the same operations
         in the same order, so the results are identical either way.
+
+        ``divisors``, a dict by gradient key (with ``reuse_gradients`` only): that gradient
+        array holds ``m dW``, still to be divided by ``m``, as the training loop leaves it
+        (:func:`~deepcat.core.propagation.linear_backward` with ``divide_dW=False``). The step
+        divides first, with the results of a division done before, one pass fewer.
         """
+        if divisors and not reuse_gradients:
+            raise ValueError(
+                "Adam.update divides gradients in place: divisors need reuse_gradients"
+            )
         self.t += 1
         v_correction = 1 - self.beta1**self.t
         s_correction = 1 - self.beta2**self.t
@@ -263,11 +274,16 @@ class Adam:
                     cast(self.epsilon),
                     cast(learning_rate),
                 )
+            divisor = None if divisors is None else divisors.get(key)
             arrays = (param, grad, v, s)
             compiled = kernels.compiled() if kernels.applies(arrays, active) else None
             if compiled is not None:
-                compiled.adam_step(*(a.reshape(-1) for a in arrays), *coefficients)
+                flat = (a.reshape(-1) for a in arrays)
+                scale = param.dtype.type(1 if divisor is None else divisor)
+                compiled.adam_step(*flat, scale, *coefficients)
                 continue
+            if divisor is not None:
+                grad /= divisor  # as linear_backward's dW /= m
             buffers = _scratch(self.buffers, key, grad, 1 if reuse_gradients else 2)
             # grad is not read after s: with reuse_gradients it holds the denominator.
             denominator = grad if reuse_gradients else buffers[1]

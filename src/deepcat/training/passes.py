@@ -90,6 +90,11 @@ class Passes:
             self.l2_scratch.pop("dW1", None)
             self.trainable.update(self.gram.coordinates)
             self.gradients.update(self.gram.gradients)
+        # Adam may take each dW as m dW and divide it in its own pass over it, one pass fewer;
+        # not with L2, whose term is added to the divided dW.
+        self.defer_division = not config.lambd and getattr(
+            config.optimizer, "divides_gradients", False
+        )
         self.layouts = {}
         self.dtype = dtype
         self.A_in = self.masks = None
@@ -174,6 +179,7 @@ class Passes:
                 (A_prev, P[f"W{l}"], P[f"b{l}"]),
                 need_dA_prev=l > lowest,
                 out=(below, self.gradients[f"dW{l}"], self.gradients[f"db{l}"]),
+                divide_dW=not self.defer_division,
             )
             if below is not None:
                 if l - 1 in self.masks:
@@ -187,9 +193,18 @@ class Passes:
                         self.gradients[key], P[f"W{l}"], lambd, count, self.l2_scratch[key]
                     )
         # The gradients are recomputed at every step, so the optimizer may use them as room.
-        self.config.optimizer.update(
-            self.trainable, self.gradients, learning_rate, reuse_gradients=True
-        )
+        optimizer = self.config.optimizer
+        if self.defer_division:
+            divisors = {f"dW{l}": count for l in range(lowest, L + 1) if f"dW{l}" in self.gradients}
+            optimizer.update(
+                self.trainable,
+                self.gradients,
+                learning_rate,
+                reuse_gradients=True,
+                divisors=divisors,
+            )
+        else:
+            optimizer.update(self.trainable, self.gradients, learning_rate, reuse_gradients=True)
 
     def sync(self):
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
