@@ -1,7 +1,8 @@
 """Optional compiled kernels: Adam's step in one pass over the weights, with Numba.
 
 NumPy runs Adam's update as 14 separate passes over each weight array (the ufuncs of
-:class:`deepcat.core.optimizers.Adam`). With the ``fast`` extra (``pip install 'deepcat[fast]'``,
+:class:`deepcat.core.optimizers.Adam`), 15 with the division of ``m dW`` by ``m`` that the
+training loop leaves to it. With the ``fast`` extra (``pip install 'deepcat[fast]'``,
 which installs Numba), :mod:`deepcat.core.numba_kernels` does the same float operations, in the
 same order and in the same dtype, element by element in one pass: the results are identical to
 the bit (``tests/test_fast_loop.py`` checks it), only sooner.
@@ -37,7 +38,7 @@ float32): below that, the 14 NumPy passes run in cache and importing Numba would
 INSTALL = "pip install 'deepcat[fast]'"
 
 _CHOICE = contextvars.ContextVar("deepcat_numba", default=None)
-_loaded = {}  # "module": deepcat.core.numba_kernels, once imported
+_loaded = {}  # "module": deepcat.core.numba_kernels once imported, or "error": why it was not
 
 
 @contextlib.contextmanager
@@ -61,7 +62,7 @@ def _wanted():
     if choice is not None:
         return choice
     value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
-    if value in ("", "auto"):
+    if not value:
         return None
     if value not in ("0", "1"):
         raise ValueError(
