@@ -2,15 +2,25 @@
 
     python benchmarks/run.py            # the full run (a few minutes)
     python benchmarks/run.py --quick    # shorter runs, for development
+    python benchmarks/run.py --parts bd --threads 1   # (b) and (d) only, one thread each
 
 (a) the course's cat model, 2500 full-batch iterations in float64: deepcat, the seed articles'
     algorithm transcribed plainly (``seed_transcription.py``) and PyTorch, from the same initial
     weights. Their cost curves must agree within 1e-9 relative at every recorded iteration; if
     they do not, the run says where and exits with status 1.
 (b) one epoch of mini-batch Adam in float32, batch 256, ``[3072, 256, 128, 1]``, over 20,000
-    uint8 images divided by 255 batch by batch: examples per second, deepcat against PyTorch.
+    uint8 images divided by 255 batch by batch: examples per second, deepcat against PyTorch's
+    default ``torch.optim.Adam`` and its ``fused=True``. deepcat runs Adam's step as one compiled
+    pass when Numba is installed (``pip install '.[fast]'``), and is timed without it too
+    ("NumPy only"). The two must give the same epoch cost to the bit, and PyTorch's must agree
+    within 1e-6 relative, or the run exits with status 1. Numba's import and its kernels'
+    loading (a compilation on the first run on a machine, then Numba's on-disk cache) happen
+    once, before anything is timed, and their seconds are printed.
 (c) the (b) epoch for 10,000 to 200,000 examples: time per epoch and peak memory against
     uint8 data + parameters + Adam's moments + one batch's activations.
+(d) inference: the probabilities of 100,000 examples (float32 features) from the (b) network
+    after its epoch: deepcat's ``predict_proba``, PyTorch under ``inference_mode`` and ONNX
+    Runtime on the model ``Network.to_onnx`` writes; they must agree within 1e-5.
 
 Times are medians over repeats, measured in this process with the trainers interleaved;
 peak memory is measured in a fresh child process per trainer. Without PyTorch the run reports
@@ -28,7 +38,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402
+import numpy as np  # noqa: E402
 import workloads  # noqa: E402
+
+from deepcat.core import kernels  # noqa: E402
 
 CAT_TOLERANCE = 1e-9
 PUBLISHED = {0: 0.771749, 2400: 0.092878}
@@ -36,9 +49,16 @@ PUBLISHED = {0: 0.771749, 2400: 0.092878}
 TARGETS = {
     "a_seed": 50.0,
     "a_torch": 15.0,
-    "b_torch": 1.2,
+    "b_fused": 1.3,
+    "b_default": 1.5,
     "c_memory": 1.3,
 }
+COST_TOLERANCE = 1e-6
+"""(b): the largest relative difference allowed between PyTorch's epoch cost and deepcat's."""
+DEEPCAT_B = "deepcat"
+DEEPCAT_NUMPY = "deepcat, NumPy only"
+TORCH_DEFAULT = "PyTorch float32"
+TORCH_FUSED = "PyTorch float32, fused Adam"
 
 
 def main(argv=None):
@@ -56,14 +76,16 @@ def main(argv=None):
     if "a" in args.parts:
         status |= _part_a(args, have_torch, verdicts)
     if "b" in args.parts:
-        _part_b(args, have_torch, verdicts)
+        status |= _part_b(args, have_torch, verdicts)
     if "c" in args.parts:
         _part_c(args, verdicts)
+    if "d" in args.parts:
+        status |= _part_d(args, verdicts)
     print("\nTargets")
     for line in verdicts:
         print("  " + line)
     if status:
-        print("\nFAILED: the cost curves differ (see part a).")
+        print("\nFAILED: the results differ (see the NOT MET lines above).")
     return status
 
 
@@ -71,7 +93,7 @@ def _parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs for development")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per trainer (median)")
-    parser.add_argument("--parts", default="abc", help="which parts to run, e.g. 'ab'")
+    parser.add_argument("--parts", default="abcd", help="which parts to run, e.g. 'ab'")
     parser.add_argument("--data-dir", help="folder of the catvnoncat .h5 files")
     parser.add_argument(
         "--threads",
@@ -220,12 +242,15 @@ def _explain_mismatch(results, reference):
 def _part_b(args, have_torch, verdicts):
     m = workloads.ADAM_EXAMPLES
     pixels, Y = workloads.images(m)
+    numba = _numba_warm_up()
     # Adam is not linear in the gradients, so deepcat's default is its one loop with layer 1
     # computed as W[1] X (History.method "plain"): there is no second formulation to compare.
-    trainers = {"deepcat": lambda: workloads.adam_deepcat(pixels, Y)}
+    trainers = {DEEPCAT_B: lambda: workloads.adam_deepcat(pixels, Y)}
+    if numba:
+        trainers[DEEPCAT_NUMPY] = lambda: workloads.adam_deepcat(pixels, Y, numba=False)
     if have_torch:
-        trainers["PyTorch float32"] = lambda: workloads.adam_torch(pixels, Y)
-        trainers["PyTorch float32, fused Adam"] = lambda: workloads.adam_torch(pixels, Y, True)
+        trainers[TORCH_DEFAULT] = lambda: workloads.adam_torch(pixels, Y)
+        trainers[TORCH_FUSED] = lambda: workloads.adam_torch(pixels, Y, True)
     repeat = max(args.repeat, 2 if args.quick else 5)
     print(
         f"\n(b) one epoch of Adam, float32, batch {workloads.ADAM_BATCH}, "
@@ -235,37 +260,87 @@ def _part_b(args, have_torch, verdicts):
         run()
     times, costs = _interleaved(trainers, repeat)
     memory = _memory(args, [["adam", name] for name in trainers])
-    peer = "PyTorch float32" if have_torch else "deepcat"
-    peer_seconds = measure.median_seconds(times[peer])
-    rows = []
-    for name in trainers:
-        seconds = measure.median_seconds(times[name])
-        rows.append(
-            [
-                name,
-                f"{peer_seconds / seconds:.2f}",
-                f"{m / seconds:,.0f}",
-                f"{seconds:.3f}",
-                f"{costs[name]:.6f}",
-                memory.get(name, "-"),
-            ]
-        )
+    seconds = {name: measure.median_seconds(times[name]) for name in trainers}
+    rows = [
+        [
+            name,
+            f"{seconds[name] / seconds[DEEPCAT_B]:.2f}",
+            f"{m / seconds[name]:,.0f}",
+            f"{seconds[name]:.3f}",
+            f"{costs[name]:.7f}",
+            f"{abs(costs[name] - costs[DEEPCAT_B]) / costs[DEEPCAT_B]:.1e}",
+            memory.get(name, "-"),
+        ]
+        for name in trainers
+    ]
     _table(
-        ["trainer", f"throughput / {peer}'s", "examples/s", "median s", "epoch cost", "peak MiB"],
+        [
+            "trainer",
+            "time / deepcat's",
+            "examples/s",
+            "median s",
+            "epoch cost",
+            "rel. cost diff",
+            "peak MiB",
+        ],
         rows,
     )
-    print(f"  times: medians of {repeat} epochs after one warm-up epoch each.")
+    print(f"  times: medians of {repeat} epochs after one warm-up epoch each, interleaved.")
+    print(f"  deepcat's kernels: {kernels.description()}.")
     if have_torch:
-        print("  PyTorch float32 uses torch.optim.Adam's defaults; the fused row: fused=True.")
-        ratio = peer_seconds / measure.median_seconds(times["deepcat"])
-        verdicts.append(_verdict("(b) throughput vs PyTorch", ratio, TARGETS["b_torch"], "x"))
-        fused = measure.median_seconds(times["PyTorch float32, fused Adam"])
+        print(f"  {TORCH_DEFAULT}: torch.optim.Adam's defaults; {TORCH_FUSED}: fused=True.")
+    failed = _check_epoch_costs(costs, verdicts)
+    for name, key in ((TORCH_FUSED, "b_fused"), (TORCH_DEFAULT, "b_default")):
+        if name in trainers:
+            ratio = seconds[name] / seconds[DEEPCAT_B]
+            verdicts.append(_verdict(f"(b) deepcat vs {name}", ratio, TARGETS[key], "x"))
+        else:
+            verdicts.append(f"(b) deepcat vs {name}: not measured, PyTorch is not installed")
+    return failed
+
+
+def _numba_warm_up():
+    """Load deepcat's Numba kernels before anything is timed; say how long it took.
+
+    Numba compiles a kernel on its first use on a machine and caches the machine code on disk
+    (``cache=True``); later processes read it back. Either way the cost is paid here, once per
+    process, and printed, so that no trainer's time hides it. Returns whether Numba runs.
+    """
+    try:
+        if not kernels.numba_active():
+            return False
+        seconds = kernels.warm_up((np.float32,))
+    except ValueError as error:
+        print(f"  deepcat's Numba kernels: not used ({error})")
+        return False
+    print(
+        f"  deepcat's Numba kernels imported and loaded in {seconds:.2f} s before any timing "
+        "(compiled on the first run on a machine, read from Numba's cache after that)."
+    )
+    return True
+
+
+def _check_epoch_costs(costs, verdicts):
+    """deepcat with and without Numba must give the same epoch cost to the bit, and PyTorch
+    the same within :data:`COST_TOLERANCE` (float32 sums in another order). Returns 1 when not."""
+    reference = costs[DEEPCAT_B]
+    failed = 0
+    if DEEPCAT_NUMPY in costs:
+        same = costs[DEEPCAT_NUMPY] == reference
+        failed |= not same
         verdicts.append(
-            f"    (against PyTorch with fused=True: "
-            f"{fused / measure.median_seconds(times['deepcat']):.2f}x, no target)"
+            "(b) deepcat with and without Numba: identical epoch costs: "
+            + ("met" if same else f"NOT MET ({costs[DEEPCAT_NUMPY]!r} vs {reference!r})")
         )
-    else:
-        verdicts.append("(b) throughput vs PyTorch: not measured, PyTorch is not installed")
+    peers = [name for name in (TORCH_DEFAULT, TORCH_FUSED) if name in costs]
+    if peers:
+        worst = max(abs(costs[name] - reference) / reference for name in peers)
+        failed |= worst > COST_TOLERANCE
+        verdicts.append(
+            f"(b) PyTorch's epoch costs within {COST_TOLERANCE:g} relative of deepcat's: "
+            + (f"met ({worst:.1e})" if worst <= COST_TOLERANCE else f"NOT MET ({worst:.1e})")
+        )
+    return int(failed)
 
 
 # -- (c) ---------------------------------------------------------------------------------------
@@ -315,6 +390,59 @@ def _part_c(args, verdicts):
     verdicts.append(_verdict("(c) worst peak memory / budget", worst, TARGETS["c_memory"], "x", 1))
 
 
+# -- (d) ---------------------------------------------------------------------------------------
+
+
+def _part_d(args, verdicts):
+    import inference
+
+    m = 20_000 if args.quick else inference.INFERENCE_EXAMPLES
+    network = workloads.adam_network()
+    pixels, Y = workloads.images(workloads.ADAM_EXAMPLES)
+    network.fit(pixels.T, Y, **workloads.ADAM_FIT)  # the (b) epoch, so the outputs vary
+    rows = inference.features(workloads.images(m, seed=1)[0])
+    predictors, notes, folder = inference.predictors(network, args.threads)
+    print(f"\n(d) inference: P(cat) of {m:,} examples, the (b) network after its epoch, float32")
+    with folder:
+        for predict in predictors.values():  # warm-up: first touch, thread pools, sessions
+            predict(rows)
+        repeat = max(args.repeat, 2 if args.quick else 5)
+        times, outputs = _interleaved(
+            {n: lambda p=p: p(rows) for n, p in predictors.items()}, repeat
+        )
+    seconds = {name: measure.median_seconds(times[name]) for name in predictors}
+    reference = outputs["deepcat"]
+    differences = {name: float(np.max(np.abs(out - reference))) for name, out in outputs.items()}
+    _table(
+        ["predictor", "time / deepcat's", "examples/s", "median s", "max |P - deepcat's P|"],
+        [
+            [
+                name,
+                f"{seconds[name] / seconds['deepcat']:.2f}",
+                f"{m / seconds[name]:,.0f}",
+                f"{seconds[name]:.3f}",
+                f"{differences[name]:.1e}",
+            ]
+            for name in predictors
+        ],
+    )
+    print(f"  times: medians of {repeat} calls after one warm-up call each, interleaved.")
+    print("  deepcat: Network.predict_proba(features.T), its input checks included.")
+    for line in notes:
+        print("  " + line)
+    worst = max(differences.values())
+    verdicts.append(
+        f"(d) peers' probabilities within {inference.PROBABILITY_TOLERANCE:g} of deepcat's: "
+        + ("met" if worst <= inference.PROBABILITY_TOLERANCE else "NOT MET")
+        + f" ({worst:.1e})"
+    )
+    for name in predictors:
+        if name != "deepcat":
+            ratio = seconds[name] / seconds["deepcat"]
+            verdicts.append(f"(d) deepcat's inference vs {name}: {ratio:.2f}x (no target)")
+    return int(worst > inference.PROBABILITY_TOLERANCE)
+
+
 # -- children: one measurement in a fresh process -----------------------------------------------
 
 
@@ -324,6 +452,10 @@ def _child(arguments, repeat):
 
     measure.return_freed_memory_to_the_system()
     kind = arguments[0]
+    if kind != "cat" and kernels.numba_active():
+        # Numba and its compiler are a fixed cost of the process, not of the data: loaded
+        # before the measurement starts, as in the timed runs.
+        kernels.warm_up((np.float32,))
     if kind == "scale":
         m = int(arguments[1])
         rss_before, _ = measure.start_peak_rss()
@@ -365,7 +497,8 @@ def _child_trainer(kind, name, rest):
         }[name]
     pixels, Y = workloads.images(workloads.ADAM_EXAMPLES)
     return {
-        "deepcat": lambda: workloads.adam_deepcat(pixels, Y),
+        DEEPCAT_B: lambda: workloads.adam_deepcat(pixels, Y),
+        DEEPCAT_NUMPY: lambda: workloads.adam_deepcat(pixels, Y, numba=False),
         "PyTorch float32": lambda: workloads.adam_torch(pixels, Y),
         "PyTorch float32, fused Adam": lambda: workloads.adam_torch(pixels, Y, True),
     }[name]

@@ -9,12 +9,14 @@ Every trainer returns what it needs to be compared: the recorded costs, or the e
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 
 import numpy as np
 
 import deepcat
+from deepcat.core.kernels import use_numba
 from deepcat.data import load_catvnoncat
 from deepcat.training.methods import use_method
 
@@ -119,14 +121,19 @@ def adam_network():
     return deepcat.Network(ADAM_DIMS, init="lecun", seed=1, dtype="float32")
 
 
-def adam_deepcat(pixels, Y, method=None):
-    """One epoch of ``Network.fit`` on ``pixels.T`` ``(3072, m)`` uint8; returns the epoch cost."""
+def adam_deepcat(pixels, Y, method=None, numba=None):
+    """One epoch of ``Network.fit`` on ``pixels.T`` ``(3072, m)`` uint8; returns the epoch cost.
+
+    ``numba``: True or False forces deepcat's compiled kernels on or off
+    (:func:`deepcat.core.kernels.use_numba`); None leaves the choice to deepcat.
+    """
     network = adam_network()
-    if method is None:
+    with contextlib.ExitStack() as stack:
+        if method is not None:
+            stack.enter_context(use_method(method))
+        if numba is not None:
+            stack.enter_context(use_numba(numba))
         history = network.fit(pixels.T, Y, **ADAM_FIT)
-    else:
-        with use_method(method):
-            history = network.fit(pixels.T, Y, **ADAM_FIT)
     return history.costs[-1][1]
 
 

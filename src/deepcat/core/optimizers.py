@@ -15,6 +15,10 @@ scratch array per parameter: the training loop, which computes fresh gradients a
 saves that much memory (for a large first layer, the size of the layer). The results are the
 same to the bit.
 
+:class:`Adam` runs its step on large arrays as one compiled pass when Numba is installed
+(:mod:`deepcat.core.kernels`): the same operations in the same order, with the same results to
+the bit, and no scratch arrays.
+
 Any array shape works, including 0-d arrays: the Gram-matrix first layer
 (:mod:`deepcat.training.gram`) updates a scalar coefficient with these same
 optimizers.
@@ -26,6 +30,7 @@ import re
 
 import numpy as np
 
+from deepcat.core import kernels
 from deepcat.core.registry import lookup
 from deepcat.core.validation import check_in_range, check_positive_float
 
@@ -211,6 +216,10 @@ class Adam:
     coefficients = ("beta1", "beta2", "epsilon")
     linear_in_gradients = False
     arrays_per_parameter = 3
+    """``v``, ``s`` and one scratch array; the compiled kernel needs no scratch (see
+    :meth:`arrays_for`)."""
+    divides_gradients = True
+    """:meth:`update` takes ``divisors``: gradients still to be divided by ``m``."""
 
     def __init__(self, beta1=0.9, beta2=0.999, epsilon=1e-8):
         self.beta1 = check_in_range(beta1, "beta1", 0.0, 1.0, high_open=True)
@@ -221,32 +230,85 @@ class Adam:
         self.squares = {}
         self.buffers = {}
 
-    def update(self, parameters, gradients, learning_rate, reuse_gradients=False):
-        """One step (``t += 1``) for every key of ``gradients``, in place."""
+    def arrays_for(self, size, dtype):
+        """Arrays of a parameter's shape this optimizer keeps for one of ``size`` elements,
+        when the training loop lets it reuse the gradients: 2 under the compiled kernel."""
+        return 2 if kernels.covers(size, dtype) else self.arrays_per_parameter
+
+    def update(self, parameters, gradients, learning_rate, reuse_gradients=False, divisors=None):
+        """One step (``t += 1``) for every key of ``gradients``, in place.
+
+        Large arrays go through the compiled one-pass kernel when Numba is active
+        (:mod:`deepcat.core.kernels`), the others through NumPy's passes: the same operations
+        in the same order, so the results are identical either way.
+
+        ``divisors``, a dict by gradient key (with ``reuse_gradients`` only): that gradient
+        array holds ``m dW``, still to be divided by ``m``, as the training loop leaves it
+        (:func:`~deepcat.core.propagation.linear_backward` with ``divide_dW=False``). The step
+        divides first, with the results of a division done before, one pass fewer.
+        """
+        if divisors and not reuse_gradients:
+            raise ValueError(
+                "Adam.update divides gradients in place: divisors need reuse_gradients"
+            )
         self.t += 1
         v_correction = 1 - self.beta1**self.t
         s_correction = 1 - self.beta2**self.t
+        active = kernels.numba_active()
+        by_dtype = {}  # the coefficients in each parameter dtype, cast once per step
         for key, grad in gradients.items():
             param = parameters[key[1:]]
             v = _state(self.velocity, key, grad)
             s = _state(self.squares, key, grad)
+            coefficients = by_dtype.get(param.dtype)
+            if coefficients is None:
+                # As NumPy casts a Python float operand to the array's dtype.
+                cast = param.dtype.type
+                coefficients = by_dtype[param.dtype] = (
+                    cast(self.beta1),
+                    cast(1 - self.beta1),
+                    cast(self.beta2),
+                    cast(1 - self.beta2),
+                    cast(v_correction),
+                    cast(s_correction),
+                    cast(self.epsilon),
+                    cast(learning_rate),
+                )
+            divisor = None if divisors is None else divisors.get(key)
+            arrays = (param, grad, v, s)
+            compiled = kernels.compiled() if kernels.applies(arrays, active) else None
+            if compiled is not None:
+                flat = (a.reshape(-1) for a in arrays)
+                scale = param.dtype.type(1 if divisor is None else divisor)
+                compiled.adam_step(*flat, scale, *coefficients)
+                continue
+            if divisor is not None:
+                grad /= divisor  # as linear_backward's dW /= m
             buffers = _scratch(self.buffers, key, grad, 1 if reuse_gradients else 2)
-            step = buffers[0]
-            v *= self.beta1
-            v += np.multiply(grad, 1 - self.beta1, out=step)
-            s *= self.beta2
-            np.multiply(grad, 1 - self.beta2, out=step)
-            step *= grad
-            s += step
-            # grad is not read after this line: with reuse_gradients it holds the denominator.
+            # grad is not read after s: with reuse_gradients it holds the denominator.
             denominator = grad if reuse_gradients else buffers[1]
-            np.divide(s, s_correction, out=denominator)
-            np.sqrt(denominator, out=denominator)
-            denominator += self.epsilon  # sqrt(s_hat) + epsilon
-            np.divide(v, v_correction, out=step)
-            step /= denominator
-            step *= param.dtype.type(learning_rate)
-            param -= step
+            _adam_passes(param, grad, v, s, buffers[0], denominator, *coefficients)
+
+
+def _adam_passes(
+    param, grad, v, s, step, denominator, beta1, c1, beta2, c2, v_correction, s_correction, eps, lr
+):
+    """Adam's step as 14 NumPy passes over arrays of one shape; ``step`` and ``denominator``
+    are scratch (``denominator`` may be ``grad``, which is not read after ``s``). The scalars
+    are in the arrays' dtype; ``c1 = 1 - beta1``, ``c2 = 1 - beta2``."""
+    v *= beta1
+    v += np.multiply(grad, c1, out=step)
+    s *= beta2
+    np.multiply(grad, c2, out=step)
+    step *= grad
+    s += step
+    np.divide(s, s_correction, out=denominator)
+    np.sqrt(denominator, out=denominator)
+    denominator += eps  # sqrt(s_hat) + epsilon
+    np.divide(v, v_correction, out=step)
+    step /= denominator
+    step *= lr
+    param -= step
 
 
 def _state(store, key, grad):

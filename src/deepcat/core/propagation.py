@@ -183,7 +183,7 @@ def model_forward(X, parameters, activations=None, keep_prob=None, rng=None):
     return A, caches
 
 
-def linear_backward(dZ, linear_cache, need_dA_prev=True, out=None):
+def linear_backward(dZ, linear_cache, need_dA_prev=True, out=None, divide_dW=True):
     """Gradients of the linear part of layer ``l``.
 
     Parameters
@@ -196,6 +196,9 @@ def linear_backward(dZ, linear_cache, need_dA_prev=True, out=None):
     out : triple ``(dA_prev_out, dW_out, db_out)``, optional
         Where to write the results, shaped as below (``dA_prev_out`` may be None when
         ``need_dA_prev`` is False).
+    divide_dW : bool, default True
+        False returns ``m dW = dZ A_prevᵀ``, for a caller that divides by ``m`` later in a
+        pass of its own (the training loop leaves it to Adam's step, which reads ``dW`` anyway).
 
     Returns
     -------
@@ -211,7 +214,8 @@ def linear_backward(dZ, linear_cache, need_dA_prev=True, out=None):
     dA_prev_out, dW_out, db_out = out if out is not None else (None, None, None)
     m = A_prev.shape[1]
     dW = np.matmul(dZ, A_prev.T, out=dW_out)
-    dW /= m
+    if divide_dW:
+        dW /= m
     db = bias_gradient(dZ, out=db_out)
     dA_prev = np.matmul(W.T, dZ, out=dA_prev_out) if need_dA_prev else None
     return dA_prev, dW, db

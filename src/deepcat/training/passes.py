@@ -92,6 +92,11 @@ class Passes:
             self.l2_scratch.pop("dW1", None)
             self.trainable.update(self.gram.coordinates)
             self.gradients.update(self.gram.gradients)
+        # Adam may take each dW as m dW and divide it in its own pass over it, one pass fewer;
+        # not with L2, whose term is added to the divided dW.
+        self.defer_division = not config.lambd and getattr(
+            config.optimizer, "divides_gradients", False
+        )
         self.layouts = {}
         self.dtype = dtype
         self.A_in = self.masks = None
@@ -176,6 +181,7 @@ class Passes:
                 (A_prev, P[f"W{l}"], P[f"b{l}"]),
                 need_dA_prev=l > lowest,
                 out=(below, self.gradients[f"dW{l}"], self.gradients[f"db{l}"]),
+                divide_dW=not self.defer_division,
             )
             if below is not None:
                 if l - 1 in self.masks:
@@ -189,9 +195,18 @@ class Passes:
                         self.gradients[key], P[f"W{l}"], lambd, count, self.l2_scratch[key]
                     )
         # The gradients are recomputed at every step, so the optimizer may use them as room.
-        self.config.optimizer.update(
-            self.trainable, self.gradients, learning_rate, reuse_gradients=True
-        )
+        optimizer = self.config.optimizer
+        if self.defer_division:
+            divisors = {f"dW{l}": count for l in range(lowest, L + 1) if f"dW{l}" in self.gradients}
+            optimizer.update(
+                self.trainable,
+                self.gradients,
+                learning_rate,
+                reuse_gradients=True,
+                divisors=divisors,
+            )
+        else:
+            optimizer.update(self.trainable, self.gradients, learning_rate, reuse_gradients=True)
 
     def sync(self):
         """Bring ``network.parameters`` up to date (only ``W1`` under ``"gram"`` lags)."""
@@ -215,10 +230,10 @@ def bytes_needed(network, X, config, method, batch_size):
 
     Every array ``Passes`` and its parts make once: the copy of the parameters kept in case
     of divergence, the gradients ``dW[l], db[l]`` of the trainable layers, their L2 scratch,
-    the optimizer's state (``arrays_per_parameter`` per trainable array), the batch reader's
-    buffers (or the frozen layers' outputs ``(m, n_k)``), the Gram path's ``G`` ``(m, m)``,
-    ``P, C, dC`` and scratch ``(n_1, m)``, ``W[1]_init`` and the pieces it converts at a time,
-    and ``Z[l], A[l], dA[l]``
+    the optimizer's state and scratch (its ``arrays_for(size, dtype)``, else its
+    ``arrays_per_parameter``, per trainable array), the batch reader's buffers (or the frozen
+    layers' outputs ``(m, n_k)``), the Gram path's ``G`` ``(m, m)``, ``P, C, dC`` and scratch
+    ``(n_1, m)``, ``W[1]_init`` and the pieces it converts at a time, and ``Z[l], A[l], dA[l]``
     ``(n_l, count)`` for the full batch size and, when ``batch_size`` does not divide ``m``,
     for the last, smaller batch. The temporaries inside sigmoid or tanh formulas are not
     counted: this is a floor, exact for ReLU networks.
@@ -258,8 +273,8 @@ def bytes_needed(network, X, config, method, batch_size):
     if gram:
         trainable = trainable + [(n_1, m)]  # C, stepped by the optimizer in place of W1
         arrays += [(m, m), (n_1, n_x)] + [(n_1, m)] * 4  # G, W_init; P, C, dC, C's scratch
-    per_parameter = getattr(config.optimizer, "arrays_per_parameter", 3)
-    arrays += trainable * per_parameter
+    for shape in trainable:
+        arrays += [shape] * _optimizer_arrays(config.optimizer, shape, dtype)
     if not gram:
         n_in = n_x if first == 1 else dims[first - 1]
         arrays.append((n_in, batch_size))
@@ -280,6 +295,14 @@ def bytes_needed(network, X, config, method, batch_size):
     elif not gram and first == 1 and config.input_scale is not None:
         total += array_bytes((n_x, batch_size), X.dtype)  # the gathered integer pixels
     return total
+
+
+def _optimizer_arrays(optimizer, shape, dtype):
+    """Arrays of ``shape`` the optimizer keeps for one parameter (state and scratch)."""
+    arrays_for = getattr(optimizer, "arrays_for", None)
+    if arrays_for is not None:
+        return arrays_for(int(np.prod(shape)), dtype)
+    return getattr(optimizer, "arrays_per_parameter", 3)
 
 
 def _constant_layers(frozen, keep_prob):
