@@ -28,8 +28,9 @@ def cancer():
         (9, 90, 3, None, [(9, 10), (3, 30), (1, 90)]),
         # 10 candidates: still 3 rounds (3**2 <= 10 < 3**3); ceil(10/3) = 4, ceil(4/3) = 2.
         (10, 90, 3, None, [(10, 10), (4, 30), (2, 90)]),
-        # A first round of 40 leaves room for 1 + floor(log2(100 // 40)) = 2 rounds of 4.
-        (4, 100, 2, 40, [(4, 40), (2, 80)]),
+        # A first round of 40 leaves room for 1 + floor(log2(100 // 40)) = 2 rounds of 4; the
+        # last one trains the full budget of 100, not 40 * 2.
+        (4, 100, 2, 40, [(4, 40), (2, 100)]),
         # One candidate: one round at the full budget.
         (1, 50, 3, None, [(1, 50)]),
     ],
@@ -77,10 +78,11 @@ def test_the_ranking_of_a_round_is_by_its_accuracy_with_ties_in_grid_order(cance
     table = successive_halving(
         *cancer, {"learning_rate": [1e-9, 3.0, 1.0, 1e-8]}, PARAMS, cv=2, factor=2
     )
-    # 4 settings need 1 + log2(4) = 3 rounds: 4 x (90 // 4 = 22), 2 x 44 and 1 x 88 iterations.
+    # 4 settings need 1 + log2(4) = 3 rounds: 4 x (90 // 4 = 22), 2 x 44, and the last round
+    # the full budget: 1 x 90 iterations.
     by_rate = {r.params["learning_rate"]: r for r in table.results}
     assert {rate: (r.rung, r.resources) for rate, r in by_rate.items()} == {
-        3.0: (3, 88),
+        3.0: (3, 90),
         1.0: (2, 44),
         1e-9: (1, 22),
         1e-8: (1, 22),

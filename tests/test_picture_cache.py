@@ -11,7 +11,7 @@ from PIL import Image
 
 from cli_runner import assert_user_error, deepcat
 from deepcat.core.streams import RowSubset
-from deepcat.data.datasets import load_dataset
+from deepcat.data.datasets import CACHE_ROW_SEED, load_dataset
 from deepcat.data.images import load_image
 from deepcat.data.picture_cache import CACHE_ENV
 
@@ -44,8 +44,9 @@ def test_the_cache_holds_each_picture_decoded_once(tmp_path, cache):
     data = load_dataset("folder", data_dir=root, image_size=8, test_fraction=0.5)
     assert isinstance(data.train_x_orig, RowSubset) and data.train_x_orig.shape == (6, 8, 8, 3)
     path = _cache_file(cache)
-    # the course's label order: non-cat (0), then cat (1)
+    # the course's label order: non-cat (0), then cat (1); the rows shuffled with a fixed seed
     files = sorted((root / "non-cat").iterdir()) + sorted((root / "cat").iterdir())
+    files = [files[i] for i in np.random.default_rng(CACHE_ROW_SEED).permutation(len(files))]
     with h5py.File(path, "r") as stored:
         assert stored.attrs["producer"] == "deepcat"
         for row, picture in enumerate(files):  # the course's decoding, picture by picture
@@ -76,6 +77,28 @@ def test_a_changed_picture_rebuilds_the_cache(tmp_path, cache):
     data = load_dataset("folder", data_dir=root, image_size=8)
     assert len(data.train_x_orig) + len(data.test_x_orig) == 12
     assert len(list(cache.iterdir())) == 1  # one cache per folder, no partial files left
+
+
+def test_a_folder_named_relatively_or_through_a_link(tmp_path, cache, monkeypatch):
+    _pictures(tmp_path / "pictures")
+    (tmp_path / "link").symlink_to(tmp_path / "pictures")
+    monkeypatch.chdir(tmp_path)
+    by_name = load_dataset("folder", data_dir="pictures", image_size=8)
+    by_link = load_dataset("folder", data_dir=tmp_path / "link", image_size=8)
+    np.testing.assert_array_equal(
+        np.asarray(by_name.train_x_orig), np.asarray(by_link.train_x_orig)
+    )
+
+
+def test_the_cache_rows_mix_the_classes(tmp_path, cache):
+    root = _pictures(tmp_path / "pictures", count=20)
+    data = load_dataset("folder", data_dir=root, image_size=8)
+    # stored class by class, blocks of neighbouring rows would each be one class
+    labels = data.train_y[0]
+    assert 0 < labels[: len(labels) // 2].mean() < 1 and 0 < labels[len(labels) // 2 :].mean() < 1
+    # every picture is in the cache, once
+    with h5py.File(_cache_file(cache), "r") as stored:
+        assert stored["pixels"].shape[0] == 40
 
 
 def test_a_broken_cache_file_is_rebuilt(tmp_path, cache):

@@ -54,7 +54,7 @@ def test_one_window_of_data_on_disk_trains_exactly_as_in_memory(course_file, tmp
     pixels, y = course_file
     in_memory = np.asarray(pixels)
     np.save(tmp_path / "pixels.npy", in_memory)
-    mapped = np.load(tmp_path / "pixels.npy", mmap_mode="r")
+    mapped = ExampleStream(np.load(tmp_path / "pixels.npy", mmap_mode="r"))  # read by slices
     settings = dict(epochs=3, batch_size=64, optimizer="adam", validation_fraction=0.2)
     fitted = []
     for X in (pixels, mapped, in_memory.reshape(209, -1).T):
@@ -94,7 +94,7 @@ def test_mini_batches_from_disk_are_gradient_descent_on_the_documented_order():
     network = Network([n_x, 1], seed=5)
     w, b = network.parameters["W1"].copy(), network.parameters["b1"].copy()
     order_rng = copy.deepcopy(network.rng)
-    network.fit(source, y, lr, epochs=2, batch_size=batch, input_scale=255)
+    network.fit(ExampleStream(source), y, lr, epochs=2, batch_size=batch, input_scale=255)
     # Logistic regression by hand on the batches of epoch_order, the course's update
     X = pixels.T / 255.0
     for _ in range(2):
@@ -173,20 +173,49 @@ def test_bad_arrays_on_disk_are_refused_in_words(tmp_path, source, error, messag
 
 
 def test_labels_that_do_not_match_the_examples_on_disk(tmp_path):
-    np.save(tmp_path / "x.npy", np.zeros((6, 12), np.uint8))
-    with pytest.raises(ValueError, match="Y"):
-        _net().fit(np.load(tmp_path / "x.npy", mmap_mode="r"), np.zeros((1, 5)), input_scale=255)
+    with h5py.File(tmp_path / "x.h5", "w") as file:
+        file["x"] = np.zeros((6, 12), np.uint8)
+    with h5py.File(tmp_path / "x.h5", "r") as file, pytest.raises(ValueError, match="Y"):
+        _net().fit(file["x"], np.zeros((1, 5)), input_scale=255)
+
+
+def test_raw_pixels_on_disk_are_not_predicted_undivided(course_file):
+    pixels, y = course_file
+    network = Network([12288, 3, 1], seed=0)
+    with pytest.raises(TypeError, match=r"ExampleStream\(X, scale=255\)"):
+        network.predict_proba(pixels)
+    with pytest.raises(TypeError, match="already divided"):
+        DeepCatClassifier(hidden_layer_sizes=(3,)).fit(pixels, y[0])
+
+
+def test_arrays_in_memory_keep_the_course_layout(tmp_path):
+    # A memory map is an ndarray: (n_x, m) as ever, even when square (no silent transpose).
+    x = np.arange(16, dtype=np.float64).reshape(4, 4) / 16
+    np.save(tmp_path / "x.npy", x)
+    mapped = np.load(tmp_path / "x.npy", mmap_mode="r")
+    network = Network([4, 2, 1], seed=0)
+    np.testing.assert_array_equal(network.predict_proba(mapped), network.predict_proba(x))
+    assert not np.allclose(network.predict_proba(mapped), network.predict_proba(x.T))
 
 
 def test_nan_on_disk_is_refused_naming_the_example(tmp_path):
     x = np.zeros((40, 12), np.float32)
     x[17, 3] = np.nan
     np.save(tmp_path / "x.npy", x)
-    mapped = np.load(tmp_path / "x.npy", mmap_mode="r")
+    mapped = ExampleStream(np.load(tmp_path / "x.npy", mmap_mode="r"))
     network = _net()
     with pytest.raises(ValueError, match="NaN or infinity in example 17"):
         network.fit(mapped, np.zeros((1, 40)), batch_size=8, epochs=1)
     assert all(np.isfinite(value).all() for value in network.parameters.values())
+
+
+@pytest.mark.parametrize(
+    "scale, error",
+    [(0, ValueError), (-1.0, ValueError), ("255", TypeError), (float("nan"), ValueError)],
+)
+def test_a_stream_scale_is_a_positive_number(scale, error):
+    with pytest.raises(error, match="scale must be a positive finite number"):
+        ExampleStream(np.zeros((5, 12), np.uint8), scale=scale)
 
 
 def test_a_stream_that_divides_already_takes_no_input_scale():

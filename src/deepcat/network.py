@@ -14,14 +14,13 @@ from deepcat.core.initializers import get_initializer, initialize_parameters, ma
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.memory import array_bytes, check_fits
 from deepcat.core.propagation import model_backward, model_forward
-from deepcat.core.streams import ExampleStream
+from deepcat.core.streams import ExampleStream, check_inputs
 from deepcat.core.validation import (
     check_activations,
     check_binary_Y,
     check_categorical_Y,
     check_layer_dims,
     check_parameters,
-    check_X,
     resolve_dtype,
 )
 from deepcat.data.model_files import load_network, save_network
@@ -277,7 +276,7 @@ class Network:
 
     def predict_proba(self, X):
         """Output-layer activations: ``(1, m)`` P(class 1) for sigmoid, ``(n_L, m)`` for softmax."""
-        AL, _ = self._outputs(check_X(X, self.layer_dims[0], self.dtype))
+        AL, _ = self._outputs(check_inputs(X, self.layer_dims[0], self.dtype))
         return AL
 
     def _outputs(self, X):
@@ -326,7 +325,7 @@ class Network:
         return model_backward(AL, Y, caches, self.activations, lambd=lambd)
 
     def _check_data(self, X, Y, name="", keep_integers=False):
-        X = check_X(X, self.layer_dims[0], self.dtype, keep_integers)
+        X = check_inputs(X, self.layer_dims[0], self.dtype, keep_integers)
         m = X.shape[1]
         try:
             if self.output == "sigmoid":

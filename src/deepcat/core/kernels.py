@@ -38,7 +38,9 @@ float32): below that, the 14 NumPy passes run in cache and importing Numba would
 INSTALL = "pip install 'deepcat[fast]'"
 
 _CHOICE = contextvars.ContextVar("deepcat_numba", default=None)
-_loaded = {}  # "module": deepcat.core.numba_kernels once imported, or "error": why it was not
+# "module": deepcat.core.numba_kernels once imported, or "error": why it was not;
+# "installed": whether Numba can be found, asked once.
+_loaded = {}
 
 
 @contextlib.contextmanager
@@ -74,7 +76,9 @@ def _wanted():
 def _installed():
     if "error" in _loaded:
         return False
-    return "module" in _loaded or importlib.util.find_spec("numba") is not None
+    if "installed" not in _loaded:  # find_spec costs ~70 µs; an update of small arrays ~20
+        _loaded["installed"] = "module" in _loaded or importlib.util.find_spec("numba") is not None
+    return _loaded["installed"]
 
 
 def numba_active():

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from deepcat.core.memory import check_array_fits
+from deepcat.core.validation import check_positive_float, check_X
 
 FORWARD_BYTES = 1 << 24
 """Inputs a forward pass over on-disk examples reads at a time (16 MiB)."""
@@ -53,14 +54,14 @@ class ExampleStream:
     def __init__(self, source, scale=None, dtype=None):
         shape = _stored_shape(source)
         self.source = source
-        self.stored_dtype = np.dtype(source.dtype)
+        self.stored_dtype = _stored_dtype(source)
         if self.stored_dtype.kind not in "iuf":
             raise TypeError(
                 f"X must hold numbers (integers or floats), got an on-disk array of dtype "
                 f"{self.stored_dtype}"
             )
         self.shape = (math.prod(shape[1:]), shape[0])
-        self.scale = scale
+        self.scale = None if scale is None else check_positive_float(scale, "scale")
         self.dtype = np.dtype(dtype) if scale is not None else self.stored_dtype
 
     @property
@@ -121,7 +122,7 @@ class ExampleStream:
     def __getitem__(self, key):
         """``X[:, positions]``: the stream of the examples at increasing ``positions``, as
         column selection does for ``X`` in memory (nothing is read)."""
-        if not (isinstance(key, tuple) and len(key) == 2 and key[0] == slice(None)):
+        if not (isinstance(key, tuple) and len(key) == 2 and _is_whole(key[0])):
             raise TypeError("an on-disk X selects examples only, as X[:, positions]")
         positions = np.arange(self.shape[1])[key[1]]
         return self.subset(positions)
@@ -162,7 +163,7 @@ class RowSubset:
             raise ValueError(f"row indices must increase within [0, {stored[0]})")
         self.source, self.indices = source, indices
         self.shape = (len(indices), *stored[1:])
-        self.dtype = np.dtype(source.dtype)
+        self.dtype = _stored_dtype(source)
         self.ndim = len(self.shape)
 
     def __len__(self):
@@ -226,21 +227,22 @@ SLICE_BYTES = 1 << 26
 """The longest slice :func:`read_rows` reads at once (64 MiB)."""
 
 
+ON_DISK_LIBRARIES = ("h5py", "zarr")
+"""Libraries whose arrays are read as examples on disk when given as ``X`` directly."""
+
+
 def is_on_disk(X):
-    """Whether ``X`` is read as stored examples rather than as an in-memory ``(n_x, m)`` array:
-    an :class:`ExampleStream`, a NumPy memory map, or an array-like that is not an ndarray
-    (``h5py.Dataset``, zarr, ...) with ``shape``, ``dtype`` and slicing."""
-    if isinstance(X, (ExampleStream, np.memmap)):
+    """Whether ``X`` is read as stored examples ``(m, ...)`` rather than as an in-memory
+    ``(n_x, m)`` array: an :class:`ExampleStream`, a :class:`RowSubset`, or an array of one of
+    :data:`ON_DISK_LIBRARIES` (an ``h5py`` dataset, a zarr array).
+
+    Anything else, a NumPy memory map included, is an array in course layout as ever (a memory
+    map of examples is ``np.load(path, mmap_mode="r").T``, or ``ExampleStream(mapped)`` to read
+    it by slices); any other array-like of examples is read through ``ExampleStream(it)``.
+    """
+    if isinstance(X, (ExampleStream, RowSubset)):
         return True
-    # SciPy's sparse matrices slice too, but are data in memory that deepcat refuses (dense only)
-    sparse = type(X).__module__.startswith("scipy.sparse")
-    return (
-        not sparse
-        and not isinstance(X, (np.ndarray, list, tuple))
-        and hasattr(X, "shape")
-        and hasattr(X, "dtype")
-        and hasattr(X, "__getitem__")
-    )
+    return type(X).__module__.split(".")[0] in ON_DISK_LIBRARIES and hasattr(X, "shape")
 
 
 def as_stream(X, n_x, name="X"):
@@ -270,6 +272,20 @@ def as_stream(X, n_x, name="X"):
     return stream
 
 
+def check_inputs(X, n_x, dtype, keep_integers=False):
+    """``X`` as :func:`~deepcat.core.validation.check_X` checks an in-memory ``(n_x, m)``
+    array, or, for examples on disk (:func:`is_on_disk`), as :func:`check_stream` does: not
+    read, only checked, and returned as an :class:`ExampleStream`.
+
+    Returns
+    -------
+    ndarray, shape (n_x, m), or ExampleStream
+    """
+    if is_on_disk(X):
+        return check_stream(X, n_x, dtype, keep_raw=keep_integers)
+    return check_X(X, n_x, dtype, keep_integers)
+
+
 def check_stream(X, n_x, dtype, keep_raw=False):
     """On-disk ``X`` as an :class:`ExampleStream` read in the network's ``dtype``.
 
@@ -289,10 +305,29 @@ def check_stream(X, n_x, dtype, keep_raw=False):
                 f"X already divides its examples by {stream.scale:g}; input_scale is for raw X"
             )
         return stream
+    if stream.scale is None and stream.stored_dtype.kind in "iu":
+        raise TypeError(
+            f"X holds {stream.stored_dtype} examples on disk, but predict, score, cost and the "
+            "estimator take inputs already divided: pass deepcat.ExampleStream(X, scale=255) "
+            "(the input_scale the network was trained with)"
+        )
     if stream.dtype == np.dtype(dtype):
         return stream
     # Dividing by 1 converts exactly, as astype(dtype) does.
     return stream.scaled(1.0 if stream.scale is None else stream.scale, dtype)
+
+
+def _is_whole(key):
+    return isinstance(key, slice) and key == slice(None)
+
+
+def _stored_dtype(source):
+    try:
+        return np.dtype(source.dtype)
+    except TypeError:
+        raise TypeError(
+            f"X must hold numbers as a NumPy dtype, got an array of {source.dtype!r}"
+        ) from None
 
 
 def _shape(X):

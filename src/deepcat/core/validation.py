@@ -14,7 +14,6 @@ import numpy as np
 
 from deepcat.core.activations import HIDDEN_ACTIVATIONS, get_derivative
 from deepcat.core.losses import get_loss
-from deepcat.core.streams import check_stream, is_on_disk
 from deepcat.formatting import printable
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -216,14 +215,8 @@ def check_X(X, n_x: int, dtype, keep_integers: bool = False) -> np.ndarray:
         Return integer ``X`` (uint8 pixels) unconverted, for training that divides it by an
         input scale one mini-batch at a time (see :mod:`deepcat.training.batches`).
 
-    Returns
-    -------
-    ndarray, shape (n_x, m), or ExampleStream
-        An on-disk ``X`` (``h5py`` dataset, memory map: examples along its first axis, see
-        :mod:`deepcat.core.streams`) is not read, only checked; it comes back as a stream.
+    Examples on disk are checked by :func:`deepcat.core.streams.check_inputs` instead.
     """
-    if is_on_disk(X):
-        return check_stream(X, n_x, dtype, keep_raw=keep_integers)
     X = _as_numeric_array(X, "X")
     if X.ndim != 2:
         raise ValueError(

@@ -36,6 +36,9 @@ from deepcat.data.splits import DEFAULT_TEST_FRACTION, split_indices
 
 DEFAULT_IMAGE_SIZE = 64
 
+CACHE_ROW_SEED = 0
+"""Seeds the order of a folder's pictures in its cache (the same for every folder)."""
+
 COURSE_DEFAULTS = {"hidden": (20, 7, 5), "learning_rate": 0.0075, "iterations": 2500}
 """The course's L-layer settings: with ``seed=1`` they reproduce its published run."""
 
@@ -227,18 +230,18 @@ def _load_folder(
         if not members:
             raise ValueError(f"the class folder {folder} holds no pictures")
         files.extend((path, k) for path in members)
-    pixels = cached_pictures(root, [path for path, _ in files], image_size)
+    # The cache's rows are the pictures in a fixed shuffled order, not class by class: the
+    # mini-batches read from disk mix blocks of neighbouring rows (deepcat.training.batches).
+    file_of_row = np.random.default_rng(CACHE_ROW_SEED).permutation(len(files))
+    row_of_file = np.argsort(file_of_row)
+    pixels = cached_pictures(root, [files[i][0] for i in file_of_row], image_size)
     y = np.asarray([k for _, k in files], dtype=np.int64)
     train, test = split_indices(y, test_fraction, split_seed)
-    return Dataset(
-        "folder",
-        RowSubset(pixels, train),
-        y[train].reshape(1, -1),
-        RowSubset(pixels, test),
-        y[test].reshape(1, -1),
-        classes,
-        scale=255.0,
-    )
+    splits = []
+    for split in (train, test):
+        rows = np.sort(row_of_file[split])
+        splits += [RowSubset(pixels, rows), y[file_of_row[rows]].reshape(1, -1)]
+    return Dataset("folder", *splits, classes, scale=255.0)
 
 
 def folder_class_order(names):

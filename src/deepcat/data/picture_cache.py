@@ -93,14 +93,16 @@ def cached_pictures(root, paths, image_size, progress=True):
         When a picture cannot be decoded, naming it.
     """
 
+    digest = fingerprint(Path(root), paths, image_size)  # the paths lie under root as given
     root = Path(root).resolve()
-    digest = fingerprint(root, paths, image_size)
     name = hashlib.sha256(f"{root}\n{image_size}".encode()).hexdigest()[:16]
     path = cache_folder() / f"folder-{name}.h5"
     pixels = _open_if_current(path, digest)
     if pixels is None:
         _build(path, root, paths, image_size, digest, progress)
         pixels = _open_if_current(path, digest)
+    if pixels is None:  # another deepcat replaced it in the meantime, from other pictures
+        raise OSError(f"the picture cache {path} changed while it was built; run again")
     return pixels
 
 

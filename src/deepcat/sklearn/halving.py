@@ -67,9 +67,10 @@ def halving_plan(n_candidates, max_resources, factor=3, min_resources=None) -> l
         Each round keeps ``ceil(n / factor)`` of its ``n`` candidates and trains them
         ``factor`` times longer.
     min_resources : int, optional
-        The first round's iterations (or epochs). By default the largest that lets the last
-        round train the full ``max_resources`` (scikit-learn's ``"exhaust"``):
-        ``max_resources // factor**(rounds - 1)``.
+        The first round's iterations (or epochs). By default the largest that lets the rounds
+        grow by ``factor`` up to ``max_resources`` (scikit-learn's ``"exhaust"``):
+        ``max_resources // factor**(rounds - 1)``. Round ``k`` trains ``min_resources *
+        factor**k``, and the last round always the full ``max_resources``.
 
     Returns
     -------
@@ -95,8 +96,11 @@ def halving_plan(n_candidates, max_resources, factor=3, min_resources=None) -> l
         )
     possible = 1 + _log_floor(max_resources // min_resources, factor)
     rungs, candidates = [], n_candidates
-    for index in range(min(needed, possible)):
-        resources = min(min_resources * factor**index, max_resources)
+    count = min(needed, possible)
+    for index in range(count):
+        # The last round trains the settings' own budget, which the floor above may miss
+        # (90 // 4 * 4 = 88): the best setting is scored as the table's train command trains it.
+        resources = max_resources if index == count - 1 else min_resources * factor**index
         rungs.append(Rung(number=index + 1, candidates=candidates, resources=resources))
         candidates = math.ceil(candidates / factor)
     return rungs
