@@ -17,6 +17,7 @@ from concurrent.futures import CancelledError
 from contextlib import contextmanager
 
 MINIMUM_VERSION = (2024, 1)
+MINIMUM_TEXT = ".".join(map(str, MINIMUM_VERSION))
 """The oldest ``distributed`` deepcat accepts. What it uses (``Client(timeout=...)``,
 ``Client.scatter(broadcast=True, hash=False)``, ``submit(pure=True)``, ``as_completed(loop=...)``,
 the scheduler's rescheduling of a lost worker's tasks) is in every release since 2023; 2024.1
@@ -61,13 +62,13 @@ def distributed_module():
         import distributed
     except ImportError as error:
         raise ImportError(
-            "tuning on a Dask cluster needs dask[distributed] >= 2024.1, which is not "
+            f"tuning on a Dask cluster needs dask[distributed] >= {MINIMUM_TEXT}, which is not "
             f"installed ({error}); install deepcat[dask]"
         ) from None
     found = tuple(int(part) for part in re.findall(r"\d+", distributed.__version__)[:2])
     if found < MINIMUM_VERSION:
         raise ImportError(
-            f"tuning on a Dask cluster needs distributed >= 2024.1; version "
+            f"tuning on a Dask cluster needs distributed >= {MINIMUM_TEXT}; version "
             f"{distributed.__version__} is installed; upgrade it with pip install 'deepcat[dask]'"
         )
     return distributed
@@ -160,8 +161,14 @@ class ClusterFits:
     def _result(self, future, distributed):
         try:
             return future.result()
-        except (CancelledError, OSError):  # the scheduler cancels nothing of ours but on loss
+        except CancelledError:  # the scheduler cancels nothing of ours but on its loss
             raise self._lost() from None
+        except OSError as error:  # the connection's, or one a fit raised itself
+            if isinstance(error, distributed.comm.CommClosedError) or self.client.status != (
+                "running"
+            ):
+                raise self._lost() from None
+            raise
         except distributed.scheduler.KilledWorker as error:
             raise RuntimeError(
                 f"a fit was lost with every Dask worker that tried it ({error})"
