@@ -1,7 +1,7 @@
 """Training on data larger than the memory a process may use: benchmark (e).
 
-    python benchmarks/streaming.py                 # 512 MiB allowed, a 2.1 GB file
-    python benchmarks/streaming.py --limit-mib 256 # 256 MiB allowed, a 1.1 GB file
+    python benchmarks/streaming.py                 # 768 MiB allowed, a 3.2 GB file
+    python benchmarks/streaming.py --limit-mib 1024 # 1 GiB allowed, a 4.3 GB file
 
 An HDF5 file of uint8 examples ``(m, 3072)`` (benchmark (b)'s 32x32 RGB noise with a red
 shift) is made ``--times`` (default 4) times larger than the address space a child process
@@ -76,6 +76,7 @@ def main(argv=None):
         "limit"
     )
     print(f"  throughput from disk / in memory: {disk['rate'] / memory['rate']:.2f}")
+    print(f"  Adam's step: {disk['kernels']}, loaded before the limit was set")
     within = beyond <= PEAK_FACTOR * holds
     print(
         f"  target: peak beyond the bare process <= {PEAK_FACTOR:g} x what it holds: "
@@ -86,7 +87,7 @@ def main(argv=None):
 
 def _parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--limit-mib", type=int, default=512, help="address space allowed")
+    parser.add_argument("--limit-mib", type=int, default=768, help="address space allowed")
     parser.add_argument("--times", type=int, default=4, help="data size / the limit")
     parser.add_argument("--tmp", help="folder for the data file (default: the system's)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -109,20 +110,27 @@ def _write(path, m):
 
 def _child(args):
     kind, path, *rest = args.child
-    if kind == "disk":
-        limit = int(rest[0])
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import h5py
     import measure
     import numpy as np
     import workloads
+
+    from deepcat.core import kernels
+
+    if kernels.numba_active():
+        # Numba's first kernel imports SciPy's BLAS, whose start-up does not survive a tight
+        # address-space limit (it spins): every child loads it first, limit or not.
+        kernels.warm_up((np.float32,))
+    if kind == "disk":
+        limit = int(rest[0])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     from deepcat.core.streams import ExampleStream
     from deepcat.training.methods import fit_method
     from deepcat.training.passes import bytes_needed
     from deepcat.training.settings import build_config
 
-    result = {}
+    result = {"kernels": kernels.description()}
     with h5py.File(path, "r") as file:
         pixels, labels = file["pixels"], file["labels"]
         Y = np.asarray(labels).reshape(1, -1)
