@@ -181,7 +181,7 @@ class Network:
         Parameters
         ----------
         X : array-like, shape (n_x, m), or examples on disk, shape (m, ...)
-            On disk: an ``h5py`` dataset, a memory map, an :class:`~deepcat.ExampleStream`,
+            On disk: an ``h5py`` or zarr dataset, or an :class:`~deepcat.ExampleStream`,
             read a window of mini-batches at a time (:mod:`deepcat.training.batches`).
         Y : array-like
             Sigmoid output: labels 0/1 of shape ``(1, m)`` or ``(m,)``.

@@ -8,8 +8,9 @@ only those, through slices of the first axis, so that an ``h5py`` dataset, a Num
 or any array-like with ``shape``, ``dtype`` and slicing serves as training data however large
 it is.
 
-:meth:`deepcat.Network.fit` and the prediction methods take such an array directly (see
-:func:`as_stream`); reading is in :meth:`ExampleStream.rows` and :meth:`ExampleStream.take`.
+:meth:`deepcat.Network.fit` and the prediction methods take an ``h5py`` dataset or a zarr array
+directly, and any other array of examples wrapped in an :class:`ExampleStream` (see
+:func:`is_on_disk` and :func:`check_inputs`); reading is in :meth:`ExampleStream.take`.
 """
 
 from __future__ import annotations

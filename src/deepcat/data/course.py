@@ -98,7 +98,7 @@ def to_columns(x_orig, scale, mean=None, std=None, dtype=np.float64):
     -------
     X : ndarray, shape (n_x, m)
         ``x_orig`` flattened to one column per example, ``X = (x / scale - mean) / std``;
-        for examples on disk (``h5py`` dataset, memory map), the
+        for examples on disk (an ``h5py`` dataset, a row subset of one), the
         :class:`~deepcat.core.streams.ExampleStream` that reads them so, a few at a time.
     """
     if is_on_disk(x_orig):

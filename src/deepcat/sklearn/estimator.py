@@ -240,7 +240,7 @@ class DeepCatClassifier(ClassifierMixin, BaseEstimator):
 
     def _checked_examples(self, X, y, dtype):
         """``X`` and ``y`` as scikit-learn checks them; ``X`` on disk (an ``h5py`` dataset, a
-        memory map, an :class:`~deepcat.ExampleStream`: one example per row, as scikit-learn
+        zarr array, an :class:`~deepcat.ExampleStream`: one example per row, as scikit-learn
         has them) becomes a stream, read one mini-batch at a time, and is not checked here
         but by the network, batch by batch."""
         if not is_on_disk(X):

@@ -7,7 +7,7 @@ with a float copy of it. Every reader of training inputs (the loop's batches, th
 the frozen layers' outputs) computes them the same way: cast to the network's dtype, then divide
 by ``input_scale`` in that dtype, exactly as ``x.astype(dtype) / 255`` does.
 
-Inputs on disk (:mod:`deepcat.core.streams`: an ``h5py`` dataset, a memory map) are read one
+Inputs on disk (:mod:`deepcat.core.streams`: an ``h5py`` dataset, an ``ExampleStream``) are read one
 *window* at a time: :data:`WINDOW_BATCHES` batches' worth of examples, in a few long reads.
 For them an epoch's order is drawn in two stages (:func:`epoch_order`): the blocks of
 ``batch_size`` consecutive stored examples are shuffled, their examples are dealt out in that
