@@ -65,11 +65,6 @@ class ExampleStream:
         self.scale = None if scale is None else check_positive_float(scale, "scale")
         self.dtype = np.dtype(dtype) if scale is not None else self.stored_dtype
 
-    @property
-    def nbytes(self):
-        """Bytes of the examples as stored (what reading all of them would take)."""
-        return self.shape[0] * self.shape[1] * self.stored_dtype.itemsize
-
     def subset(self, positions):
         """The stream of this stream's examples at increasing ``positions``."""
         return ExampleStream(RowSubset(self.source, positions), self.scale, self.dtype)

@@ -192,6 +192,7 @@ class StreamReader(BatchReader):
         self.n_x, m = X.shape
         self.window = WINDOW_BATCHES * batch_size
         self.buffer = np.empty(self.n_x * batch_size, dtype)
+        self.gathered = np.empty((batch_size, self.n_x), self.stream.stored_dtype)
         self.whole = self._convert(self.stream.take(np.arange(m))) if batch_size >= m else None
         self.window_of = None  # window_of[i]: which window of the epoch holds example i
         self.loaded = None  # (window number, its examples' positions, their rows as stored)
@@ -230,7 +231,7 @@ class StreamReader(BatchReader):
         rows = np.searchsorted(members, batch)
         if rows[-1] >= len(members) or not np.array_equal(members[rows], batch):
             return self._convert(self.stream.take(batch), len(batch))
-        gathered = np.take(stored, rows, axis=0, mode="clip")
+        gathered = np.take(stored, rows, axis=0, out=self.gathered[: len(batch)], mode="clip")
         return self._convert(gathered, len(batch))
 
     def _convert(self, rows, count=None):
