@@ -23,7 +23,9 @@ def test_a_person_plays_pauses_steps_and_resets(page, tmp_path):
         page.goto(server.url + "playground")
         page.wait_for_selector("#play:not([disabled])")
         assert iteration(page) == 0
-        # The starting network, 4,4 hidden units: one small picture for each of the 8.
+        # The starting network, 4,4 hidden units: one small picture for each of the 8 (drawn
+        # once the first state arrives, which may be just after the buttons are enabled).
+        page.wait_for_function("document.querySelectorAll('#units canvas').length >= 8")
         assert page.eval_on_selector_all("#units canvas", "c => c.length") == 8
         start = boundary_pixels(page)
         per_step = int(page.input_value("#per-step"))
