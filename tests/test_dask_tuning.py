@@ -55,7 +55,8 @@ def cluster(n_workers):
     ]
     try:
         with distributed.Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(n_workers, timeout=60)
+            if n_workers:
+                client.wait_for_workers(n_workers, timeout=60)
         yield address, workers
     finally:
         for process in [*workers, scheduler]:
@@ -133,6 +134,28 @@ def test_an_unreachable_scheduler_is_a_clear_error(cancer):
     address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     with pytest.raises(ConnectionError, match=f"cannot reach the Dask scheduler at {address}"):
         grid_search(*cancer, GRID, PARAMS, cv=3, scheduler=address)
+
+
+def test_a_worker_started_after_the_search_is_waited_for(cancer, local_table, monkeypatch):
+    """As in the README, where ``dask worker ... &`` is still starting when the search begins;
+    and one that never comes is a clear error, not distributed's timeout."""
+    from deepcat.sklearn import cluster as dask_cluster
+
+    with cluster(0) as (address, _):
+        monkeypatch.setattr(dask_cluster, "WORKER_SECONDS", 1)
+        with pytest.raises(ConnectionError, match=f"scheduler at {address} has no workers"):
+            grid_search(*cancer, GRID, PARAMS, cv=3, scheduler=address)
+        monkeypatch.setattr(dask_cluster, "WORKER_SECONDS", 60)
+        env = {**os.environ, "PYTHONPATH": SRC}
+        late = subprocess.Popen(
+            [DASK, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+        try:
+            assert grid_search(*cancer, GRID, PARAMS, cv=3, scheduler=address) == local_table
+        finally:
+            late.kill()
+            late.wait()
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1:8786", "http://x:1", "tcp://host"])

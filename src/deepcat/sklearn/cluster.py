@@ -26,6 +26,10 @@ is a conservative floor (the tests ran with 2026.8.0)."""
 CONNECT_SECONDS = 5
 """How long connecting to the scheduler may take before it counts as unreachable."""
 
+WORKER_SECONDS = 30
+"""How long a search waits for a scheduler's first worker: one started just before the search
+(as the README's example does) takes a few seconds to join."""
+
 _ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+:\d{1,5}$")
 
 
@@ -115,6 +119,13 @@ class ClusterFits:
 
     def __init__(self, client, X, y):
         self.client = client
+        try:
+            client.wait_for_workers(1, timeout=WORKER_SECONDS)
+        except TimeoutError:
+            raise ConnectionError(
+                f"the Dask scheduler at {client.scheduler.address} has no workers after "
+                f"{WORKER_SECONDS} s; start one with: dask worker {client.scheduler.address}"
+            ) from None
         # On every worker, so that a worker's death loses no copy the others need.
         self.X, self.y = client.scatter([X, y], broadcast=True, hash=False)
 
