@@ -45,6 +45,7 @@ SESSION_TIMEOUT = 900  # seconds for all the examples together; they take about 
 VENV_SETUP = "python3 -m venv .venv && .venv/bin/pip install . && "
 """The install step of the README's first command, replaced by the running environment."""
 
+
 @dataclass
 class Change:
     instead: str  # what runs instead of the README's text
