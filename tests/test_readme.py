@@ -140,6 +140,9 @@ def _session(lines):
             commands.append((offset, line[2:], []))
         else:
             commands[-1][2].append(line)
+    for _, _, output in commands:  # a blank line before the next command only spaces them
+        while output and not output[-1].strip():
+            output.pop()
     return commands
 
 

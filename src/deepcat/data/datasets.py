@@ -178,7 +178,8 @@ def default_dataset(data_dir=None):
     except FileNotFoundError as error:
         if data_dir:
             raise
-        return "breast-cancer", f"{error}; using scikit-learn's breast-cancer data instead"
+        # The fact first, then where deepcat looked and what to do, on a line of its own.
+        return "breast-cancer", f"the course's cat pictures were not found:\n  {error}"
     return "catvnoncat", f"the course files were found in {folder}"
 
 
