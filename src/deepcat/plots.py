@@ -49,10 +49,8 @@ def cost_figure(costs, learning_rate, val_costs=None, *, lambd=0.0, dropout=Fals
         Shown in the title.
     val_costs : list of (iteration, cost), optional
         ``History.val_costs``, drawn as a second line when given.
-    lambd : float, default 0
-        The run's L2 strength.
-    dropout : bool, default False
-        Whether the run trained with dropout (a keep probability below 1).
+    lambd, dropout : float, bool
+        The run's L2 strength, and whether it had a keep probability below 1.
 
     Returns
     -------
@@ -77,20 +75,15 @@ def validation_note(costs, val_costs, lambd=0.0, dropout=False):
     """The caption of a cost figure whose validation cost lies below its training cost at most
     of the iterations where both were recorded, in a run with L2 or dropout; None otherwise.
 
-    Both curves hold the L2 term, each over its own m (:meth:`Network.cost` for validation),
-    so the caption says so; dropout is on only while the training cost is taken. Whether
-    either was on is the caller's knowledge: the curves alone cannot tell a regularised run
-    from a validation set that happens to be easy.
+    Both curves hold the L2 term, each over its own m, and dropout is on only for the training
+    cost. Whether either was on is the caller's to say: the curves cannot tell a regularised
+    run from an easy validation set.
 
     Parameters
     ----------
     costs, val_costs : list of (iteration, cost)
-    lambd : float
-    dropout : bool
-
-    Returns
-    -------
-    str or None
+    lambd, dropout : float, bool
+        The run's L2 strength, and whether it trained with dropout.
     """
     if not val_costs or not (lambd or dropout):
         return None
@@ -153,6 +146,14 @@ def mislabeled_title(n_wrong, split="test"):
 
 
 def plot_mislabeled(pictures, predicted, true, classes, path, split="test"):
+    """:func:`mislabeled_figure` as a PNG at ``path``, of :func:`mislabeled_grid_size` of the
+    number of errors; returns that number."""
+    figure, n_wrong = mislabeled_figure(pictures, predicted, true, classes, split)
+    _save(figure, path)
+    return n_wrong
+
+
+def mislabeled_figure(pictures, predicted, true, classes, split="test"):
     """A grid of the pictures the model got wrong, with predicted and true labels, titled
     with :func:`mislabeled_title`.
 
@@ -163,16 +164,14 @@ def plot_mislabeled(pictures, predicted, true, classes, path, split="test"):
     predicted, true : array-like of int, shape (1, m) or (m,)
         Class indices.
     classes : list of str
-    path : str or Path
-        Where the PNG goes; its size is :func:`mislabeled_grid_size` of the number of errors.
     split : str, default "test"
         Which part of the data set the pictures are, for the title.
 
     Returns
     -------
-    int
-        How many mislabeled pictures there were (the grid shows at most
-        :data:`MAX_MISLABELED`).
+    figure : matplotlib.figure.Figure
+    n_wrong : int
+        How many pictures were mislabeled (the grid shows at most :data:`MAX_MISLABELED`).
     """
     predicted = np.asarray(predicted).reshape(-1)
     true = np.asarray(true).reshape(-1)
@@ -196,8 +195,7 @@ def plot_mislabeled(pictures, predicted, true, classes, path, split="test"):
             f"predicted: {classes[predicted[index]]}\ntrue: {classes[true[index]]}", fontsize=9
         )
         axes.axis("off")
-    _save(figure, path)
-    return len(wrong)
+    return figure, len(wrong)
 
 
 def _displayable(picture):

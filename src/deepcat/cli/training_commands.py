@@ -54,8 +54,7 @@ TRAINING_DATASET = (
 @click.option(
     "--out",
     metavar="RUN_DIR",
-    help=f"Folder for the run's files. [default: {run_folder.DEFAULT_RUN_DIR}, the time it "
-    "starts]",
+    help=f"Folder for the run's files. [default: {run_folder.DEFAULT_RUN_DIR}, the time it starts]",
 )
 @click.option("--force", is_flag=True, help="Replace the files of an existing RUN_DIR.")
 @click.pass_context
