@@ -37,10 +37,8 @@ REPLACED = ".replaced-"
 
 _STAMP_FORMAT = "%Y%m%d-%H%M%S"
 STAMP_PLACEHOLDER = "<yyyymmdd-hhmmss>"
-"""How help texts write the time :func:`timestamped_path` puts in a name (``_STAMP_FORMAT``,
-e.g. ``20261123-082439``); tests/test_cli_help.py checks a real default name against it."""
+"""The time :func:`timestamped_path` puts in a name (e.g. 20261123-082439), as help writes it."""
 DEFAULT_RUN_DIR = f"runs/{STAMP_PLACEHOLDER}"
-"""``deepcat train``'s default RUN_DIR as its help writes it: :func:`default_run_dir`."""
 _STAMP = r"\d{8}-\d{6}(?:-\d+)?"
 """What :func:`timestamped_path` adds to a name: the time, and ``-N`` for the N-th of a second."""
 
@@ -52,8 +50,7 @@ _MARKER_LIMIT = 4096
 
 
 def default_run_dir(root="runs"):
-    """``runs/<yyyymmdd-hhmmss>`` (:data:`DEFAULT_RUN_DIR`), with a suffix ``-2``, ``-3``, ...
-    if a run of the same second exists."""
+    """:data:`DEFAULT_RUN_DIR`, with a suffix if a run of the same second exists."""
     return timestamped_path(root)
 
 
