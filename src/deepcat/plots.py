@@ -3,7 +3,8 @@
 matplotlib is imported here only, with its non-interactive Agg backend, so the
 figures are drawn the same way on a server without a display. Every figure
 has a fixed size in inches at :data:`DPI`, so its PNG has a known pixel size,
-and is written atomically.
+is laid out by matplotlib's constrained layout (so wide tick labels never push an axis
+label off the picture), and is written atomically.
 
 :func:`draw_decision_boundary` is the course's decision-boundary drawing (Course 1 week 3),
 made on an Axes the caller owns: pyplot's current one in a notebook
@@ -25,12 +26,20 @@ COST_FIGSIZE = (6.4, 4.8)
 GRID_COLUMNS = 5
 GRID_CELL = (2.0, 2.4)
 """Inches per picture of the mislabeled grid (width, height with its two-line title)."""
+GRID_TITLE = 0.4
+"""Inches above the mislabeled grid for the figure's title."""
 MAX_MISLABELED = 20
 """The grid shows at most this many pictures, the first ones in test-set order."""
 
 
-def plot_costs(costs, learning_rate, path, val_costs=None):
-    """The cost curve of one training run, as in the seeds.
+def plot_costs(costs, learning_rate, path, val_costs=None, *, lambd=0.0, dropout=False):
+    """The cost curve of one training run, as in the seeds: :func:`cost_figure` as a PNG
+    of 640x480 pixels at ``path``."""
+    _save(cost_figure(costs, learning_rate, val_costs, lambd=lambd, dropout=dropout), path)
+
+
+def cost_figure(costs, learning_rate, val_costs=None, *, lambd=0.0, dropout=False):
+    """The figure of :func:`plot_costs`, with the :func:`validation_note` as its caption.
 
     Parameters
     ----------
@@ -38,10 +47,14 @@ def plot_costs(costs, learning_rate, path, val_costs=None):
         ``History.costs``.
     learning_rate : float
         Shown in the title.
-    path : str or Path
-        Where the PNG goes (640x480 pixels).
     val_costs : list of (iteration, cost), optional
         ``History.val_costs``, drawn as a second line when given.
+    lambd, dropout : float, bool
+        The run's L2 strength, and whether it had a keep probability below 1.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     figure, axes = _figure(COST_FIGSIZE)
     iterations, values = _columns(costs)
@@ -52,7 +65,41 @@ def plot_costs(costs, learning_rate, path, val_costs=None):
     axes.set_xlabel("iteration")
     axes.set_ylabel("cost J")
     axes.set_title(f"Learning rate = {learning_rate:g}")
-    _save(figure, path)
+    note = validation_note(costs, val_costs, lambd, dropout)
+    if note is not None:
+        figure.supxlabel(note, fontsize=8, ha="center")
+    return figure
+
+
+def validation_note(costs, val_costs, lambd=0.0, dropout=False):
+    """The caption of a cost figure whose validation cost lies below its training cost at most
+    of the iterations where both were recorded, in a run with L2 or dropout; None otherwise.
+
+    Both curves hold the L2 term, each over its own m, and dropout is on only for the training
+    cost. Whether either was on is the caller's to say: the curves cannot tell a regularised
+    run from an easy validation set.
+
+    Parameters
+    ----------
+    costs, val_costs : list of (iteration, cost)
+    lambd, dropout : float, bool
+        The run's L2 strength, and whether it trained with dropout.
+    """
+    if not val_costs or not (lambd or dropout):
+        return None
+    training = dict(costs)
+    below = [cost < training[i] for i, cost in val_costs if i in training]
+    if 2 * sum(below) <= len(below):
+        return None
+    reasons = []
+    if dropout:
+        reasons.append("the training cost is taken with dropout on, the validation cost without")
+    if lambd:
+        reasons.append(
+            "both hold the L2 term (λ/2m) Σ‖W‖², m the batch size in training and the"
+            " validation set's size in validation"
+        )
+    return "Validation cost below training cost:\n" + ";\n".join(reasons)
 
 
 def plot_learning_rates(curves, path):
@@ -77,15 +124,38 @@ def plot_learning_rates(curves, path):
 
 def mislabeled_grid_size(n_pictures):
     """Pixel size ``(width, height)`` of the PNG :func:`plot_mislabeled` draws."""
-    rows = max(1, -(-min(n_pictures, MAX_MISLABELED) // GRID_COLUMNS))
+    rows = _grid_rows(n_pictures)
     return (
         round(GRID_COLUMNS * GRID_CELL[0] * DPI),
-        round(rows * GRID_CELL[1] * DPI),
+        round((rows * GRID_CELL[1] + GRID_TITLE) * DPI),
     )
 
 
-def plot_mislabeled(pictures, predicted, true, classes, path):
-    """A grid of the test pictures the model got wrong, with predicted and true labels.
+def _grid_rows(n_pictures):
+    return max(1, -(-min(n_pictures, MAX_MISLABELED) // GRID_COLUMNS))
+
+
+def mislabeled_title(n_wrong, split="test"):
+    """The title of :func:`plot_mislabeled`'s grid: how many pictures of ``split`` the model
+    got wrong, and how many of them the grid shows (the first :data:`MAX_MISLABELED`)."""
+    if n_wrong == 0:
+        return f"Mislabeled {split} pictures: none"
+    if n_wrong > MAX_MISLABELED:
+        return f"Mislabeled {split} pictures: the first {MAX_MISLABELED} of {n_wrong} shown"
+    return f"Mislabeled {split} pictures: {n_wrong}, all shown"
+
+
+def plot_mislabeled(pictures, predicted, true, classes, path, split="test"):
+    """:func:`mislabeled_figure` as a PNG at ``path``, of :func:`mislabeled_grid_size` of the
+    number of errors; returns that number."""
+    figure, n_wrong = mislabeled_figure(pictures, predicted, true, classes, split)
+    _save(figure, path)
+    return n_wrong
+
+
+def mislabeled_figure(pictures, predicted, true, classes, split="test"):
+    """A grid of the pictures the model got wrong, with predicted and true labels, titled
+    with :func:`mislabeled_title`.
 
     Parameters
     ----------
@@ -94,14 +164,14 @@ def plot_mislabeled(pictures, predicted, true, classes, path):
     predicted, true : array-like of int, shape (1, m) or (m,)
         Class indices.
     classes : list of str
-    path : str or Path
-        Where the PNG goes; its size is :func:`mislabeled_grid_size` of the number of errors.
+    split : str, default "test"
+        Which part of the data set the pictures are, for the title.
 
     Returns
     -------
-    int
-        How many mislabeled pictures there were (the grid shows at most
-        :data:`MAX_MISLABELED`).
+    figure : matplotlib.figure.Figure
+    n_wrong : int
+        How many pictures were mislabeled (the grid shows at most :data:`MAX_MISLABELED`).
     """
     predicted = np.asarray(predicted).reshape(-1)
     true = np.asarray(true).reshape(-1)
@@ -109,9 +179,10 @@ def plot_mislabeled(pictures, predicted, true, classes, path):
     shown = wrong[:MAX_MISLABELED]
     width, height = mislabeled_grid_size(len(wrong))
     figure = _new_figure((width / DPI, height / DPI))
+    figure.suptitle(mislabeled_title(len(wrong), split))
     if not len(shown):
-        figure.text(0.5, 0.5, "no mislabeled test picture", ha="center", va="center")
-    rows = height // round(GRID_CELL[1] * DPI)
+        figure.text(0.5, 0.5, f"every {split} picture was predicted right", ha="center")
+    rows = _grid_rows(len(wrong))
     for slot, index in enumerate(shown):
         axes = figure.add_subplot(rows, GRID_COLUMNS, slot + 1)
         picture = pictures[index]
@@ -124,9 +195,7 @@ def plot_mislabeled(pictures, predicted, true, classes, path):
             f"predicted: {classes[predicted[index]]}\ntrue: {classes[true[index]]}", fontsize=9
         )
         axes.axis("off")
-    figure.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9, hspace=0.45)
-    _save(figure, path)
-    return len(wrong)
+    return figure, len(wrong)
 
 
 def _displayable(picture):
@@ -150,7 +219,7 @@ def _new_figure(size):
 
     # A Figure on its own Agg canvas, not pyplot: no global backend switch for a program that
     # imports deepcat, and no figure registry to leak memory between plots.
-    figure = Figure(figsize=size, dpi=DPI)
+    figure = Figure(figsize=size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 

@@ -23,11 +23,20 @@ from deepcat.cli.training_commands import train, tune
 from deepcat.runs.messages import memory_message
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    invoke_without_command=True,
+)
 @click.version_option(__version__, prog_name="deepcat")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Train, evaluate and use L-layer neural networks: the cat classifier of the
     deeplearning.ai course, from NumPy."""
+    if ctx.invoked_subcommand is None:
+        # Bare ``deepcat`` asks what there is: the help, on stdout, with status 0 (click's own
+        # no_args_is_help prints it on stderr as a usage error, status 2).
+        click.echo(ctx.get_help())
+        return
     check_current_folder()
 
 

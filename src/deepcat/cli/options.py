@@ -12,6 +12,7 @@ import click
 
 from deepcat.data.datasets import DATASETS
 from deepcat.formatting import value_text
+from deepcat.runs.folder import STAMP_PLACEHOLDER
 from deepcat.runs.option_types import flag, list_type, value_type
 from deepcat.training.settings import SETTINGS, TUNABLE
 from deepcat.training.values import Sizes
@@ -123,7 +124,7 @@ def grid_options(command):
         click.option(
             "--out",
             metavar="CSV",
-            help="File for the ranked table. [default: runs/tune-<time>.csv]",
+            help=f"File for the ranked table. [default: runs/tune-{STAMP_PLACEHOLDER}.csv]",
         ),
         click.option("--force", is_flag=True, help="Replace an existing CSV file."),
     ]
@@ -145,14 +146,27 @@ def n_jobs_option(command):
     )(command)
 
 
-def dataset_options(command):
-    """``--dataset``, ``--data-dir``, ``--test-fraction``, ``--split-seed``, ``--image-size``."""
+def dataset_options_for(dataset_default):
+    """A decorator adding ``--dataset``, ``--data-dir``, ``--test-fraction``, ``--split-seed``
+    and ``--image-size`` to a command, whose ``--dataset`` help gives ``dataset_default``
+    (the command's own words for the data set it uses when the option is left out)."""
+
+    def decorate(command):
+        return _data_options(command, dataset_default)
+
+    return decorate
+
+
+dataset_options = dataset_options_for("the one MODEL was trained on")
+"""The data options of a command that reads a model (``deepcat evaluate``)."""
+
+
+def _data_options(command, dataset_default):
     options = [
         click.option(
             "--dataset",
             type=click.Choice(list(DATASETS)),
-            help="Data set to use. train: catvnoncat when its files are found, else "
-            "breast-cancer; evaluate: the one the model was trained on.",
+            help=f"Data set to use. [default: {dataset_default}]",
         ),
         click.option(
             "--data-dir",

@@ -10,7 +10,7 @@ import click
 
 from deepcat.cli.errors import failures, interrupted, usage_errors
 from deepcat.cli.options import (
-    dataset_options,
+    dataset_options_for,
     datasets_epilog,
     grid_options,
     n_jobs_option,
@@ -22,9 +22,14 @@ from deepcat.runs import claim as run_claim
 from deepcat.runs import folder as run_folder
 from deepcat.training.settings import SETTINGS, TUNABLE
 
+TRAINING_DATASET = (
+    "catvnoncat when its files are found (see --data-dir), else scikit-learn's breast-cancer"
+)
+"""What train and tune use without --dataset: :func:`deepcat.data.datasets.default_dataset`."""
+
 
 @click.command(epilog=datasets_epilog())
-@dataset_options
+@dataset_options_for(TRAINING_DATASET)
 @train_options
 @click.option(
     "--from",
@@ -46,7 +51,11 @@ from deepcat.training.settings import SETTINGS, TUNABLE
     "whole training split as usual. [default: no cross-validation]",
 )
 @n_jobs_option
-@click.option("--out", metavar="RUN_DIR", help="Folder for the run's files. [default: runs/<time>]")
+@click.option(
+    "--out",
+    metavar="RUN_DIR",
+    help=f"Folder for the run's files. [default: {run_folder.DEFAULT_RUN_DIR}, the time it starts]",
+)
 @click.option("--force", is_flag=True, help="Replace the files of an existing RUN_DIR.")
 @click.pass_context
 def train(
@@ -60,7 +69,11 @@ def train(
     force,
     **given,
 ):
-    """Train a network and write model.npz, metrics.json, cost.png (and mislabeled.png).
+    """Train a network and write model.npz, metrics.json and cost.png into RUN_DIR.
+
+    Pictures also get mislabeled.png (the test pictures predicted wrong), points in 2-D
+    decision_boundary.png. Several learning rates get one subfolder each, with those
+    files, and learning_rates.png to compare them.
 
     With --cv K, the K-fold accuracy (folds of the training split; the test split is
     not used) is printed first and recorded in metrics.json.
@@ -170,7 +183,7 @@ def _cross_validate(ctx, data, settings, cv, n_jobs, out):
     "  deepcat tune --dataset digits --learning-rate 0.01,0.003,0.001 --hidden 64 "
     "--hidden 32,16 --lambd 0,0.5\n\n" + datasets_epilog()
 )
-@dataset_options
+@dataset_options_for(TRAINING_DATASET)
 @grid_options
 @tune_base_options
 @click.pass_context

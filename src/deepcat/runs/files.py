@@ -33,7 +33,11 @@ def write_run_files(folder, run, dataset, metrics):
     run.network.save(folder / "model.npz")
     write_json(folder / "metrics.json", metrics)
     plots.plot_costs(
-        run.history.costs, run.learning_rate, folder / "cost.png", run.history.val_costs
+        run.history.costs,
+        run.learning_rate,
+        folder / "cost.png",
+        run.history.val_costs,
+        **regularization(metrics["hyperparameters"]),
     )
     names = ["model.npz", "metrics.json", "cost.png"]
     if dataset.is_image:
@@ -43,6 +47,7 @@ def write_run_files(folder, run, dataset, metrics):
             dataset.test_y,
             dataset.classes,
             folder / "mislabeled.png",
+            split="test",
         )
         names.append("mislabeled.png")
     elif dataset.train_x_orig.shape[1:] == (2,):
@@ -55,6 +60,18 @@ def write_run_files(folder, run, dataset, metrics):
         )
         names.append("decision_boundary.png")
     return names
+
+
+def regularization(hyperparameters):
+    """``{"lambd": ..., "dropout": ...}`` of a run's hyperparameters, for
+    :func:`deepcat.plots.plot_costs`: the L2 strength, and whether any hidden layer had a
+    keep probability below 1 (``keep_prob`` is one value or one per hidden layer)."""
+    keep_prob = hyperparameters.get("keep_prob")
+    keep_probs = keep_prob if isinstance(keep_prob, (list, tuple)) else [keep_prob]
+    return {
+        "lambd": hyperparameters.get("lambd") or 0.0,
+        "dropout": any(p is not None and p < 1 for p in keep_probs),
+    }
 
 
 def write_comparison(folder, all_metrics, subfolders):

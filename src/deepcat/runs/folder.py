@@ -36,6 +36,9 @@ REPLACED = ".replaced-"
 """``RUN_DIR.replaced-<time>``: an earlier run kept in sight while ``--force`` replaces it."""
 
 _STAMP_FORMAT = "%Y%m%d-%H%M%S"
+STAMP_PLACEHOLDER = "<yyyymmdd-hhmmss>"
+"""The time :func:`timestamped_path` puts in a name (e.g. 20261123-082439), as help writes it."""
+DEFAULT_RUN_DIR = f"runs/{STAMP_PLACEHOLDER}"
 _STAMP = r"\d{8}-\d{6}(?:-\d+)?"
 """What :func:`timestamped_path` adds to a name: the time, and ``-N`` for the N-th of a second."""
 
@@ -47,7 +50,7 @@ _MARKER_LIMIT = 4096
 
 
 def default_run_dir(root="runs"):
-    """``runs/<timestamp>``, with a suffix if a run of the same second exists."""
+    """:data:`DEFAULT_RUN_DIR`, with a suffix if a run of the same second exists."""
     return timestamped_path(root)
 
 
