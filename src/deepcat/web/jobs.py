@@ -87,7 +87,7 @@ class Job:
     ----------
     job_id : str
     out : Path
-        The run folder to write (``--runs/<time>``); nothing is there until it is done.
+        The run folder to write (``runs/<yyyymmdd-hhmmss>``); nothing is there until it is done.
     run_id : str
         ``out``'s id under ``--runs`` (:class:`~deepcat.web.catalogue.Catalogue`).
     dataset : str
