@@ -151,15 +151,17 @@ SETTINGS = (
             "figure.", tunable=1, several=True, plural="learning rates",
             grid_help="Learning rates to try, e.g. 0.01,0.003,0.001.",
             estimator_default=0.001),
-    Setting("iterations", COUNT, None, "Parameter updates.", optional=True),
-    Setting("epochs", COUNT, None, "Passes over the data (or --iterations).", optional=True,
+    Setting("iterations", COUNT, None, "Parameter updates. [default: the data set's; 2500 for "
+            "catvnoncat]", optional=True),
+    Setting("epochs", COUNT, None, "Passes over the data, instead of --iterations.", optional=True,
             estimator_default=100),
     Setting("batch_size", COUNT, None, "Mini-batch size, reshuffled every epoch. [default: the "
             "whole training set]", optional=True, tunable=5, plural="mini-batch sizes",
             grid_help="Mini-batch sizes to try, e.g. 32,128 (the training set size for full "
             "batch).",
             estimator_default=64),
-    Setting("optimizer", Choice(tuple(OPTIMIZERS), "optimizer"), "gd", "[default: gd]",
+    Setting("optimizer", Choice(tuple(OPTIMIZERS), "optimizer"), "gd",
+            "How the gradients update the parameters; gd is the course's. [default: gd]",
             estimator_default="adam"),
     Setting("beta", UNIT_COEFFICIENT, None, "Momentum / RMSprop coefficient in [0, 1).",
             optional=True),
@@ -167,13 +169,14 @@ SETTINGS = (
     Setting("beta2", UNIT_COEFFICIENT, None, "Adam's second-moment coefficient.", optional=True),
     Setting("epsilon", POSITIVE, None, "RMSprop / Adam denominator guard.", optional=True),
     Setting("decay", Choice(tuple(SCHEDULES), "learning-rate decay"), None,
-            "Learning-rate decay over epochs. [default: none]", optional=True),
-    Setting("decay_rate", NON_NEGATIVE, 1.0, "[default: 1.0]"),
+            "Learning-rate decay over epochs. [default: no decay]", optional=True),
+    Setting("decay_rate", NON_NEGATIVE, 1.0, "How fast --decay lowers the rate. [default: 1.0]"),
     Setting("decay_every", POSITIVE, 1, "Epochs per decay step. [default: 1]"),
     Setting("lambd", NON_NEGATIVE, 0.0, "L2 regularization. [default: 0]", tunable=3,
             plural="L2 strengths lambd", grid_help="L2 strengths to try, e.g. 0,0.1,1."),
     Setting("keep_prob", Number(float, 0.0, 1.0, low_open=True, high_open=False), 1.0,
-            "Dropout keep probability on hidden layers: one value or one per hidden layer.",
+            "Dropout keep probability on hidden layers: one value or one per hidden layer. "
+            "[default: 1]",
             tunable=4, several=True, plural="keep probabilities", grid_help="Dropout keep "
             "probabilities to try, e.g. 1,0.8; each applies to every hidden layer."),
     Setting("validation_fraction", Number(float, 0.0, 1.0, low_open=True), None,
