@@ -7,6 +7,7 @@ import os
 
 import click
 
+from deepcat.cli import json_reports
 from deepcat.cli.errors import failures, usage_errors
 from deepcat.cli.options import dataset_options
 from deepcat.cli.reports import evaluation_report, model_facts
@@ -14,6 +15,14 @@ from deepcat.data.preprocessing import image_record
 from deepcat.formatting import printable
 from deepcat.network import Network
 from deepcat.runs import evaluation
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document on stdout instead of the table (see docs/json.md); notes and "
+    "errors still go to stderr.",
+)
 
 
 @click.command()
@@ -27,7 +36,8 @@ from deepcat.runs import evaluation
     help="Which part of the data set to evaluate on (all: train and test together, e.g. "
     "for a folder of new pictures).",
 )
-def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, split):
+@json_option
+def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, split, as_json):
     """Accuracy, precision, recall, F1 and confusion matrix of MODEL on a test split.
 
     The data set and split options are those MODEL was trained on unless options say
@@ -54,6 +64,10 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
         options = evaluation.evaluation_options(name, recorded, given)
     with failures():
         matrix, classes = evaluation.confusion_on_split(network, name, options, split)
+    if as_json:
+        document = json_reports.evaluation_document(model, name, options, split, matrix, classes)
+        click.echo(json_reports.json_text(document))
+        return
     part = "every example" if split == "all" else f"the {split} split"
     title = f"{printable(model)} on {part} of {name} ({int(matrix.sum())} examples)"
     click.echo(evaluation_report(matrix, [printable(c) for c in classes], title))
@@ -62,7 +76,15 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
 @click.command()
 @click.argument("model")
 @click.argument("images", nargs=-1, required=True)
-def predict(model, images):
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    metavar="T",
+    help="For a binary (sigmoid) model: a picture is class 1 (cat) when P(class 1) > T. "
+    f"[default: {evaluation.DEFAULT_THRESHOLD}, the course's rule]",
+)
+@json_option
+def predict(model, images, threshold, as_json):
     """Predict the class of each picture in IMAGES with MODEL, one line per picture.
 
     IMAGES are picture files or folders. A folder stands for the pictures directly inside
@@ -75,33 +97,53 @@ def predict(model, images):
     training. A path that is not a picture file (a missing file, a named pipe, a device, an
     unreadable or oversized picture) gets an error line and the exit status 1; the others
     are still predicted. A name starting with '-' goes after '--'.
+
+    The probability printed is that of the printed class. With --json, the document (one
+    entry per picture, in order, those that could not be read with their error) is printed
+    once every picture is read.
     """
     with failures():
         network = Network.load(model)
+    if threshold is not None:
+        with usage_errors(click.get_current_context()):
+            evaluation.check_threshold(network, threshold, "--threshold", printable(model))
+    with failures():
         record = image_record(network)
         paths, skipped = evaluation.picture_paths(images)
     for folder, names in skipped:
         click.echo(evaluation.skipped_note(folder, names), err=True)
     classes = evaluation.class_names(network)
-    unreadable = 0
+    entries = []
     for path in paths:
         try:
-            label, probability = evaluation.predict_picture(network, record, path)
+            label, probabilities = evaluation.predict_picture(network, record, path, threshold)
         except (ValueError, OSError, MemoryError) as error:
             click.echo(f"error: {printable(error)}", err=True)
-            unreadable += 1
+            entries.append(json_reports.failure_entry(path, str(error)))
             continue
-        result = f"{path}: {classes[label]} (probability {probability:.4f})"
-        click.echo(printable(result))
-    return 1 if unreadable else 0
+        entries.append(json_reports.prediction_entry(path, classes, label, probabilities))
+        if not as_json:
+            result = f"{path}: {classes[label]} (probability {probabilities[label]:.4f})"
+            click.echo(printable(result))
+    if as_json:
+        applied = evaluation.applied_threshold(network, threshold)
+        document = json_reports.prediction_document(
+            model, classes, network.output, applied, entries
+        )
+        click.echo(json_reports.json_text(document))
+    return 1 if any("error" in entry for entry in entries) else 0
 
 
 @click.command()
 @click.argument("model")
-def inspect(model):
+@json_option
+def inspect(model, as_json):
     """Show MODEL's layers and the settings it was trained with."""
     with failures():
         network = Network.load(model)
+    if as_json:
+        click.echo(json_reports.json_text(json_reports.inspection_document(model, network)))
+        return
     click.echo(network.summary())
     click.echo()
     click.echo(model_facts(_printable_values(network.metadata)))

@@ -173,8 +173,8 @@ def skipped_note(folder, names):
     )
 
 
-def predict_picture(network, record, path):
-    """The predicted class of one picture file and the probability the model gives it.
+def predict_picture(network, record, path, threshold=None):
+    """The predicted class of one picture file and the probability the model gives each class.
 
     Parameters
     ----------
@@ -182,14 +182,16 @@ def predict_picture(network, record, path):
     record : dict
         The model's picture preprocessing (:func:`deepcat.data.preprocessing.image_record`).
     path : str or Path
+    threshold : float, optional
+        For a sigmoid output (:func:`predicted_labels`); ``None``: the network's own rule.
 
     Returns
     -------
     label : int
         The predicted class index.
-    probability : float
-        Of that class: ``P`` for class 1 and ``1 - P`` for class 0 under a sigmoid output,
-        the softmax output of the class otherwise.
+    probabilities : ndarray, shape (n_classes,)
+        Of each class (:func:`class_probabilities`): ``probabilities[label]`` is the
+        probability of the predicted class.
 
     Raises
     ------
@@ -197,8 +199,67 @@ def predict_picture(network, record, path):
         When the file is not a picture that can be read.
     """
     X = image_inputs(path, record, network.dtype)
-    label = int(network.predict(X)[0, 0])
-    return label, float(class_probabilities(network, X)[label, 0])
+    label = int(predicted_labels(network, X, threshold)[0, 0])
+    return label, class_probabilities(network, X)[:, 0]
+
+
+DEFAULT_THRESHOLD = 0.5
+"""The threshold :meth:`deepcat.Network.predict` applies to a sigmoid output (class 1 where
+``P > 0.5``), which :func:`predicted_labels` keeps when given none."""
+
+
+def check_threshold(network, threshold, name="threshold", model="the model"):
+    """``threshold`` as a float strictly between 0 and 1, for a network with a sigmoid output.
+
+    ``name`` and ``model`` are how the message names the setting and the network (the
+    command line says ``--threshold`` and the model file).
+
+    Raises
+    ------
+    ValueError
+        For a softmax network (its class is the argmax, there is no threshold to move), or a
+        value that is not a number in the open interval (0, 1), NaN included.
+    """
+    if network.output != "sigmoid":
+        raise ValueError(
+            f"{name} applies to binary (sigmoid) models only; {model} has "
+            f"{network.n_classes} classes (a softmax output, whose class is the most probable)"
+        )
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {threshold!r}")
+    if not 0 < threshold < 1:  # also refuses NaN, for which every comparison is false
+        raise ValueError(f"{name} must be strictly between 0 and 1, got {threshold!r}")
+    return float(threshold)
+
+
+def applied_threshold(network, threshold=None):
+    """The threshold :func:`predicted_labels` applies for ``threshold``: it, or
+    :data:`DEFAULT_THRESHOLD` when None; None for a softmax network, which has none."""
+    if network.output != "sigmoid":
+        return None
+    return DEFAULT_THRESHOLD if threshold is None else float(threshold)
+
+
+def predicted_labels(network, X, threshold=None):
+    """The predicted class of each example, with a decision threshold for a sigmoid output.
+
+    Parameters
+    ----------
+    network : deepcat.Network
+    X : ndarray, shape (n_x, m)
+    threshold : float, optional
+        Class 1 where ``P(class 1) > threshold`` (:func:`check_threshold`). ``None`` keeps the
+        network's own rule, :meth:`deepcat.Network.predict` (``P > 0.5``; the argmax for
+        softmax), so that the default is that rule itself rather than a copy of it.
+
+    Returns
+    -------
+    ndarray of int, shape (1, m)
+    """
+    if threshold is None:
+        return network.predict(X)
+    threshold = check_threshold(network, threshold)
+    return (network.predict_proba(X) > threshold).astype(np.int64)
 
 
 def class_probabilities(network, X):
