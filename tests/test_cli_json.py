@@ -3,6 +3,9 @@ course's model (trained once for this module, about 30 seconds on two cores)."""
 
 import json
 import math
+import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,3 +147,83 @@ def test_hostile_metadata_still_gives_strict_ascii_json():
         "x": [None],
     }
     assert finite_values(np.array([1.5, np.inf])) == [1.5, None]
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "json.md"
+# Fields whose contents are not deepcat's to fix: the loader options as given, what a model file
+# records, and positive_class, documented as a copy of one per_class entry.
+FREE_FORM = {"data_options", "metadata", "positive_class"}
+
+
+def _documented(kind):
+    """The fields listed in docs/json.md's table for ``deepcat.KIND/1``, and its example."""
+    section = DOCS.read_text().split(f"## `deepcat.{kind}/1`")[1].split("\n## ")[0]
+    fields = set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
+    (example,) = re.findall(r"^```json\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    return fields, json.loads(example)
+
+
+def _fields(document, prefix=""):
+    """Every field name of ``document`` as docs/json.md writes it (``per_class[].recall``)."""
+    names = set()
+    for key, value in document.items():
+        names.add(prefix + key)
+        if key in FREE_FORM:
+            continue
+        if isinstance(value, dict):
+            names |= _fields(value, f"{prefix}{key}.")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for entry in value:
+                names |= _fields(entry, f"{prefix}{key}[].")
+    return names
+
+
+def _assert_same(shown, real):
+    """The page's example is the real document, floats to 1e-12 (another CPU's BLAS may round
+    the last bits of a probability differently)."""
+    if isinstance(real, float):
+        assert shown == pytest.approx(real, rel=1e-12, abs=1e-15)
+    elif isinstance(real, dict):
+        assert list(shown) == list(real)
+        for key in real:
+            _assert_same(shown[key], real[key])
+    elif isinstance(real, list):
+        assert len(shown) == len(real)
+        for a, b in zip(shown, real, strict=True):
+            _assert_same(a, b)
+    else:
+        assert shown == real
+
+
+@pytest.fixture(scope="module")
+def readme_folder(model, course_data, tmp_path_factory):
+    """A folder laid out as after the README's examples: runs/course/model.npz, cat.png,
+    not_a_cat.png and shopping_list.jpg."""
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "runs" / "course").mkdir(parents=True)
+    shutil.copy(model, folder / "runs" / "course" / "model.npz")
+    Image.fromarray(course_data.test_x_orig[1]).save(folder / "cat.png")
+    Image.fromarray(course_data.test_x_orig[14]).save(folder / "not_a_cat.png")
+    (folder / "shopping_list.jpg").write_text("milk, eggs, cat food\n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "kind, arguments, status",
+    [
+        ("evaluate", [], 0),
+        ("predict", ["cat.png", "not_a_cat.png", "shopping_list.jpg"], 1),
+        ("inspect", [], 0),
+    ],
+)
+def test_docs_json_lists_every_field_and_shows_real_documents(
+    readme_folder, catvnoncat_path, kind, arguments, status
+):
+    result = deepcat(
+        kind, "--json", "runs/course/model.npz", *arguments,
+        cwd=readme_folder, data_dir=catvnoncat_path,
+    )  # fmt: skip
+    document = _document(result, status)
+    fields, example = _documented(kind)
+    assert fields == _fields(document)
+    _assert_same(example, document)

@@ -36,9 +36,11 @@ def digits_run(tmp_path_factory):
 def test_plain_train_without_course_data_uses_breast_cancer_and_says_why(tmp_path):
     result = deepcat("train", "--iterations", "50", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    first = result.stdout.splitlines()[0]
-    assert first.startswith("data set: breast-cancer, because the catvnoncat files")
-    assert DATA_ENV in first and "--data-dir" in first
+    # The first line says which data set and that the course's pictures were missing; the
+    # next says where deepcat looked and how to point it at them.
+    first, where = result.stdout.splitlines()[:2]
+    assert first == "data set: breast-cancer, because the course's cat pictures were not found:"
+    assert "train_catvnoncat.h5" in where and DATA_ENV in where and "--data-dir" in where
     # with no --out, the run goes to runs/<timestamp>
     (run_dir,) = (tmp_path / "runs").iterdir()
     assert run_dir.name[:8].isdigit() and run_dir.name[8] == "-"

@@ -59,20 +59,20 @@ function confusionTable(classes, matrix) {
   return element("table", { class: "confusion" }, head, ...rows);
 }
 
+// The table is written whole before any curve is fetched, so it never shows part of the runs.
 async function showComparison(run) {
   document.getElementById("rates").hidden = false;
   const body = document.querySelector("#rate-runs tbody");
-  const series = [];
-  for (const entry of run.runs.filter((e) => e.folder)) {
-    const child = `${run.id}/${entry.folder}`;
-    body.append(element("tr", {},
-      element("td", {}, element("a", { href: `/run?id=${encodeURIComponent(child)}`, text: settingText(entry.learning_rate) })),
-      element("td", { class: "num", text: number(entry.final_cost) }),
-      element("td", { class: "num", text: percent(entry.train_accuracy) }),
-      element("td", { class: "num", text: percent(entry.test_accuracy) })));
-    const detail = await api(`/api/run?id=${encodeURIComponent(child)}`);
-    series.push({ label: `α = ${settingText(entry.learning_rate)}`, points: detail.metrics.costs || [] });
-  }
+  const entries = run.runs.filter((e) => e.folder);
+  const children = entries.map((entry) => `${run.id}/${entry.folder}`);
+  entries.forEach((entry, index) => body.append(element("tr", {},
+    element("td", {}, element("a", { href: `/run?id=${encodeURIComponent(children[index])}`, text: settingText(entry.learning_rate) })),
+    element("td", { class: "num", text: number(entry.final_cost) }),
+    element("td", { class: "num", text: percent(entry.train_accuracy) }),
+    element("td", { class: "num", text: percent(entry.test_accuracy) }))));
+  const details = await Promise.all(children.map((child) => api(`/api/run?id=${encodeURIComponent(child)}`)));
+  const series = entries.map((entry, index) => (
+    { label: `α = ${settingText(entry.learning_rate)}`, points: details[index].metrics.costs || [] }));
   document.getElementById("curve").hidden = false;
   drawLines(document.getElementById("cost-chart"), series,
     { title: "cost per learning rate", xLabel: "iteration", yLabel: "cost" });
