@@ -1,8 +1,8 @@
 """The seed articles' own functions: deepcat.course.seed_000, seed_001 and seed_003.
 
-Every figure a seed prints is checked where the data it was printed from is available; each
-is cited as ``seeds/<file>:<line>`` (the seed articles in ../shared/seeds, beside the repository). Not
-reproducible, and so not tested: seed 000's array shapes (``x_orig shape: ndarray(100, 64,
+Every figure a seed prints is checked where the data it was printed from is available; each is
+cited as ``seeds/<file>:<line>`` (the seed articles in ../shared/seeds, beside the repository).
+Not reproducible, and so not tested: seed 000's array shapes (``x_orig shape: ndarray(100, 64,
 64, 3)``, 000_dbd5d026220290ea.txt:537 and :543), which come from a set of 100 pictures the
 seed loads with a ``load_data()`` it does not show; and the picture behind seed 001's last
 ``Accuracy: 1.0`` (001_bc836cd5ba930d3f.txt:93), the author's own cat.jpg, whose printout's

@@ -1,9 +1,10 @@
 """The Train page's endpoints: a run started from a form, watched live, stopped.
 
 A form's settings are read and checked as ``deepcat train`` reads its options
-(:mod:`deepcat.web.forms`) before anything starts; the run is then a :class:`~deepcat.web.jobs.Job`
-writing to ``runs/<yyyymmdd-hhmmss>`` as ``deepcat train`` writes. One job trains at a time: a second
-start while one runs is refused (409), naming it, and never mixed with it. Every page may
+(:mod:`deepcat.web.forms`) before anything starts; the run is then a
+:class:`~deepcat.web.jobs.Job` writing to ``runs/<yyyymmdd-hhmmss>`` as ``deepcat train``
+writes. One job trains at a time: a second start while one runs is refused (409), naming it,
+and never mixed with it. Every page may
 watch a job's events (server-sent events, the history first), and any may stop it. A job's id
 is random, so that no page of an earlier server process, reconnecting after a restart, takes
 another run for the one it watched: the new server has no job of that id (404).
