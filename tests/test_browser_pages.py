@@ -56,6 +56,9 @@ def test_a_person_asks_whether_their_pictures_are_cats(page, trained):
         verdicts = [card.inner_text() for card in page.query_selector_all(".answer .verdict")]
         screenshot(page, "predict")
         error = page.inner_text(".answer[data-name='broken.jpg'] .error")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.answer img.seen')].every(i => i.complete)"
+        )
         seen = page.eval_on_selector(
             ".answer img.seen", "img => [img.naturalWidth, img.naturalHeight]"
         )
@@ -91,6 +94,10 @@ def test_the_runs_page_sorts_and_compares_runs(page, trained):
         page.wait_for_selector("img[data-figure='learning_rates.png']")
         page.goto(server.url + "run?id=course")
         page.wait_for_selector("img[data-figure='mislabeled.png']")
+        # Every figure has finished loading or failing (a broken one is complete with no width).
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('img[data-figure]')].every(i => i.complete)"
+        )
         screenshot(page, "run")
         loaded = page.eval_on_selector_all(
             "img[data-figure]", "images => images.map(i => [i.dataset.figure, i.naturalWidth > 0])"

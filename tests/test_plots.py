@@ -122,44 +122,58 @@ TRAINING = [(0, 0.9), (100, 0.6), (200, 0.5)]
 LOWER = [(0, 0.8), (100, 0.5), (200, 0.4)]
 HIGHER = [(0, 1.0), (100, 0.7), (200, 0.6)]
 DROPOUT_WORDS = "the training cost is taken with dropout on, the validation cost without"
-L2_WORDS = "both hold the L2 term"
+L2_WORDS = "the L2 term (λ/2m) Σ‖W‖² weighs more in training, over m = 64 examples at a time, "
+L2_WORDS += "than in validation, over m = 91"
+MINI_BATCHES = (64, 91)  # breast-cancer's 456 training examples: 91 held out, batches of 64
+FULL_BATCHES = (365, 91)  # the same, full batch: L2 weighs less in training
 
 
 @pytest.mark.parametrize(
-    ("val_costs", "lambd", "dropout", "expected"),
+    ("val_costs", "dropout", "l2_examples", "expected"),
     [
-        (LOWER, 0.0, True, [DROPOUT_WORDS]),
-        (LOWER, 0.7, False, [L2_WORDS]),
-        (LOWER, 0.7, True, [DROPOUT_WORDS, L2_WORDS]),
-        (LOWER, 0.0, False, None),  # unregularised: the curves alone are no reason for a note
-        (HIGHER, 0.7, True, None),  # validation above training: nothing to explain
-        (LOWER[:1] + HIGHER[1:], 0.0, True, None),  # below at 1 of 3 recorded iterations only
-        (None, 0.7, True, None),
+        (LOWER, True, None, [DROPOUT_WORDS]),
+        (LOWER, False, MINI_BATCHES, [L2_WORDS]),
+        (LOWER, True, MINI_BATCHES, [DROPOUT_WORDS, L2_WORDS]),
+        (LOWER, True, FULL_BATCHES, [DROPOUT_WORDS]),
+        (LOWER, False, FULL_BATCHES, None),  # L2 over more examples cannot lower validation
+        (LOWER, False, None, None),  # unregularised: the curves alone are no reason for a note
+        (HIGHER, True, MINI_BATCHES, None),  # validation above training: nothing to explain
+        (LOWER[:1] + HIGHER[1:], True, None, None),  # below at 1 of 3 recorded iterations only
+        (None, True, MINI_BATCHES, None),
     ],
 )
 def test_caption_explains_a_validation_cost_below_the_training_cost(
-    val_costs, lambd, dropout, expected
+    val_costs, dropout, l2_examples, expected
 ):
-    figure = cost_figure(TRAINING, 0.01, val_costs, lambd=lambd, dropout=dropout)
+    figure = cost_figure(TRAINING, 0.01, val_costs, dropout=dropout, l2_examples=l2_examples)
     captions = _texts(figure)
     if expected is None:
         assert captions == []
         return
     (caption,) = captions
-    assert caption.startswith("Validation cost below training cost:")
-    for words in expected:
-        assert words in caption
-    assert (DROPOUT_WORDS in caption) == dropout and (L2_WORDS in caption) == bool(lambd)
+    assert caption == "Validation cost below training cost:\n" + ";\n".join(expected)
 
 
 @pytest.mark.parametrize(
     ("hyperparameters", "expected"),
     [
-        ({"lambd": 0.0, "keep_prob": 1.0}, {"lambd": 0.0, "dropout": False}),
-        ({"lambd": 0.7, "keep_prob": 1.0}, {"lambd": 0.7, "dropout": False}),
-        ({"lambd": 0.0, "keep_prob": [1.0, 0.8]}, {"lambd": 0.0, "dropout": True}),
-        ({"lambd": None, "keep_prob": None}, {"lambd": 0.0, "dropout": False}),
+        ({"lambd": 0.0, "keep_prob": 1.0}, {"dropout": False, "l2_examples": None}),
+        ({"lambd": 0.7, "keep_prob": 1.0}, {"dropout": False, "l2_examples": None}),  # no hold-out
+        (
+            {"lambd": 0.7, "validation_fraction": 0.2, "batch_size": 64},
+            {"dropout": False, "l2_examples": (64, 91)},  # round(456 * 0.2) = 91 held out
+        ),
+        (
+            {"lambd": 0.7, "validation_fraction": 0.2, "batch_size": None},
+            {"dropout": False, "l2_examples": (365, 91)},  # full batches: the other 365
+        ),
+        (
+            {"lambd": 0.7, "validation_fraction": 0.2, "batch_size": 1024},
+            {"dropout": False, "l2_examples": (365, 91)},  # a batch larger than the data
+        ),
+        ({"lambd": 0.0, "keep_prob": [1.0, 0.8]}, {"dropout": True, "l2_examples": None}),
+        ({"lambd": None, "keep_prob": None}, {"dropout": False, "l2_examples": None}),
     ],
 )
 def test_a_runs_settings_tell_the_plot_whether_it_was_regularised(hyperparameters, expected):
-    assert regularization(hyperparameters) == expected
+    assert regularization(hyperparameters, 456) == expected

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from deepcat.data.files import atomic_write
+from deepcat.training.settings import validation_count
 
 FIGURES = ("cost.png", "mislabeled.png", "decision_boundary.png", "learning_rates.png")
 """The figures a run may write: the cost curve, one figure of the data's kind, and for several
@@ -37,7 +38,7 @@ def write_run_files(folder, run, dataset, metrics):
         run.learning_rate,
         folder / "cost.png",
         run.history.val_costs,
-        **regularization(metrics["hyperparameters"]),
+        **regularization(metrics["hyperparameters"], dataset.train_x.shape[1]),
     )
     names = ["model.npz", "metrics.json", "cost.png"]
     if dataset.is_image:
@@ -62,15 +63,33 @@ def write_run_files(folder, run, dataset, metrics):
     return names
 
 
-def regularization(hyperparameters):
-    """``{"lambd": ..., "dropout": ...}`` of a run's hyperparameters, for
-    :func:`deepcat.plots.plot_costs`: the L2 strength, and whether any hidden layer had a
-    keep probability below 1 (``keep_prob`` is one value or one per hidden layer)."""
+def regularization(hyperparameters, m):
+    """``{"dropout": ..., "l2_examples": ...}`` of a run's hyperparameters, for
+    :func:`deepcat.plots.plot_costs`.
+
+    Parameters
+    ----------
+    hyperparameters : dict
+        As ``metrics.json`` records them; ``keep_prob`` is one value or one per hidden layer.
+    m : int
+        The training examples given to ``fit``, the validation hold-out among them.
+
+    Returns
+    -------
+    dict
+        ``dropout``: whether any hidden layer had a keep probability below 1. ``l2_examples``:
+        with L2 and a validation hold-out, the examples a training cost averages over (the
+        batch size, or all the others) and the held-out ones; else None.
+    """
     keep_prob = hyperparameters.get("keep_prob")
     keep_probs = keep_prob if isinstance(keep_prob, (list, tuple)) else [keep_prob]
+    m_val = validation_count(m, hyperparameters.get("validation_fraction"))
+    l2_examples = None
+    if hyperparameters.get("lambd") and m_val:
+        l2_examples = (min(hyperparameters.get("batch_size") or m, m - m_val), m_val)
     return {
-        "lambd": hyperparameters.get("lambd") or 0.0,
         "dropout": any(p is not None and p < 1 for p in keep_probs),
+        "l2_examples": l2_examples,
     }
 
 
