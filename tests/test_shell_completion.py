@@ -1,7 +1,13 @@
-"""Shell completion of the installed ``deepcat`` command, in real bash, zsh and fish, as the
-README's lines set it up (click's ``_DEEPCAT_COMPLETE`` protocol, through deepcat's ``main``)."""
+"""Shell completion of the installed ``deepcat`` command, set up by the README's own lines.
+
+The lines are read from the README's table, written into a fresh home's start-up files as the
+README says, and loaded by real bash, zsh and fish (click's ``_DEEPCAT_COMPLETE`` protocol,
+through deepcat's ``main``). ``.ci/run`` installs the three shells and sets
+``DEEPCAT_REQUIRE_SHELLS=1``, under which a missing one fails instead of skipping.
+"""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,57 +16,75 @@ from pathlib import Path
 import pytest
 
 from deepcat.data import DATA_ENV
+from test_readme import README
 
 SCRIPT = Path(sys.executable).parent / "deepcat"
+REQUIRE_SHELLS_ENV = "DEEPCAT_REQUIRE_SHELLS"
+OPTIMIZERS = ["gd", "momentum", "rmsprop", "adam"]
 
 
-def _environment(tmp_path):
-    """deepcat on PATH, a home of its own (fish and zsh write their state there)."""
-    env = {key: value for key, value in os.environ.items() if key != DATA_ENV}
-    env["PATH"] = f"{SCRIPT.parent}{os.pathsep}{env['PATH']}"
-    env["HOME"] = str(tmp_path)
-    return env
+def readme_lines():
+    """shell -> (start-up file, line) from the README's table."""
+    rows = re.findall(
+        r"^\| (bash|zsh|fish) \| `([^`]+)`[^|]* \| `(.+)` \|$", README.read_text(), re.MULTILINE
+    )
+    return {shell: (file, line.replace("\\|", "|")) for shell, file, line in rows}
+
+
+def _home_with(tmp_path, shell, prelude=""):
+    """A home whose start-up file for ``shell`` holds the README's line (after ``prelude``)."""
+    file, line = readme_lines()[shell]
+    path = tmp_path / file.removeprefix("~/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(prelude + line + "\n")
+    return path
 
 
 def _shell(shell, command, tmp_path):
     if shutil.which(shell) is None:
+        if os.environ.get(REQUIRE_SHELLS_ENV) == "1":
+            pytest.fail(f"{REQUIRE_SHELLS_ENV}=1 but {shell} is not installed")
         pytest.skip(f"{shell} is not installed")
     if not SCRIPT.is_file():
         pytest.fail(f"the deepcat console script is not installed at {SCRIPT}")
+    env = {key: value for key, value in os.environ.items() if key != DATA_ENV}
+    env["PATH"] = f"{SCRIPT.parent}{os.pathsep}{env['PATH']}"  # deepcat on PATH, as required
+    env["HOME"] = str(tmp_path)
     result = subprocess.run(
-        [shell, "-c", command],
-        cwd=tmp_path, env=_environment(tmp_path), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [shell, "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
+def test_the_readme_gives_a_line_for_each_shell():
+    lines = readme_lines()
+    assert sorted(lines) == ["bash", "fish", "zsh"]
+    assert all("_DEEPCAT_COMPLETE=" in line for _, line in lines.values())
+
+
 def test_bash_completes_commands_options_and_choices(tmp_path):
-    setup = 'eval "$(_DEEPCAT_COMPLETE=bash_source deepcat)"; '
-    ask = "_deepcat_completion deepcat; echo ${COMPREPLY[@]}"
-    assert _shell("bash", setup + f"COMP_WORDS=(deepcat ev); COMP_CWORD=1; {ask}", tmp_path) == (
-        "evaluate\n"
-    )
+    _home_with(tmp_path, "bash")
+    ask = "source ~/.bashrc; _deepcat_completion deepcat; echo ${COMPREPLY[@]}"
+    words = "COMP_WORDS=(deepcat ev); COMP_CWORD=1; "
+    assert _shell("bash", words + ask, tmp_path) == "evaluate\n"
     words = "COMP_WORDS=(deepcat train --optimizer ''); COMP_CWORD=3; "
-    assert _shell("bash", setup + words + ask, tmp_path).split() == [
-        "gd",
-        "momentum",
-        "rmsprop",
-        "adam",
-    ]
+    assert _shell("bash", words + ask, tmp_path).split() == OPTIMIZERS
 
 
-def test_fish_completes_the_commands(tmp_path):
-    setup = "eval (env _DEEPCAT_COMPLETE=fish_source deepcat); "
-    lines = _shell("fish", setup + 'complete -C "deepcat ins"', tmp_path).splitlines()
+def test_fish_loads_the_completions_file_and_completes(tmp_path):
+    # fish loads ~/.config/fish/completions/deepcat.fish itself, the first time it completes
+    # deepcat: nothing here sources it.
+    _home_with(tmp_path, "fish")
+    lines = _shell("fish", 'complete -C "deepcat ins"', tmp_path).splitlines()
     assert [line.split("\t")[0] for line in lines] == ["inspect"]
+    lines = _shell("fish", 'complete -C "deepcat train --optimizer "', tmp_path).splitlines()
+    assert sorted(line.split("\t")[0] for line in lines) == sorted(OPTIMIZERS)  # fish sorts
 
 
-def test_zsh_loads_the_completion_function(tmp_path):
-    setup = "autoload -Uz compinit && compinit -u; "
-    loaded = _shell(
-        "zsh",
-        setup + 'eval "$(_DEEPCAT_COMPLETE=zsh_source deepcat)"; whence -w _deepcat_completion',
-        tmp_path,
-    )
-    assert loaded == "_deepcat_completion: function\n"
+def test_zsh_registers_the_completion_for_deepcat(tmp_path):
+    # compinit first, as the README asks where a set-up does not run it; zsh's completion
+    # table then names deepcat's function for the deepcat command.
+    _home_with(tmp_path, "zsh", prelude="autoload -Uz compinit && compinit\n")
+    registered = _shell("zsh", "source ~/.zshrc; print -r -- $_comps[deepcat]", tmp_path)
+    assert registered == "_deepcat_completion\n"
