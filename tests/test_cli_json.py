@@ -13,9 +13,10 @@ from PIL import Image
 
 from cli_runner import assert_user_error, deepcat
 from deepcat.cli.json_reports import finite_values, inspection_document, json_text
+from deepcat.core.propagation import DECISION_THRESHOLD
 from deepcat.data import load_catvnoncat
 from deepcat.network import Network
-from deepcat.runs.evaluation import DEFAULT_THRESHOLD, predicted_labels
+from deepcat.runs.evaluation import predicted_labels
 from test_cli_course import COURSE
 
 
@@ -113,7 +114,7 @@ def test_the_default_threshold_is_the_networks_own_rule_even_at_exactly_one_half
     X = np.ones((3, 2))
     assert network.predict_proba(X).tolist() == [[0.5, 0.5]]
     assert network.predict(X).tolist() == [[0, 0]]
-    assert predicted_labels(network, X, DEFAULT_THRESHOLD).tolist() == [[0, 0]]
+    assert predicted_labels(network, X, DECISION_THRESHOLD).tolist() == [[0, 0]]
     assert predicted_labels(network, X, 0.4999).tolist() == [[1, 1]]
 
 

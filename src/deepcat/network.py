@@ -13,7 +13,7 @@ import numpy as np
 from deepcat.core.initializers import get_initializer, initialize_parameters, make_rng
 from deepcat.core.losses import get_loss, l2_regularization_cost
 from deepcat.core.memory import array_bytes, check_fits
-from deepcat.core.propagation import model_backward, model_forward
+from deepcat.core.propagation import model_backward, model_forward, sigmoid_labels
 from deepcat.core.streams import ExampleStream, check_inputs
 from deepcat.core.validation import (
     check_activations,
@@ -300,7 +300,7 @@ class Network:
         """Predicted classes, shape ``(1, m)``: 1 where P > 0.5 for sigmoid, else the argmax."""
         AL = self.predict_proba(X)
         if self.output == "sigmoid":
-            return (AL > 0.5).astype(np.int64)
+            return sigmoid_labels(AL)
         return np.argmax(AL, axis=0).reshape(1, -1)
 
     def score(self, X, Y):

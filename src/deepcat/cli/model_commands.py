@@ -11,6 +11,7 @@ from deepcat.cli import json_reports
 from deepcat.cli.errors import failures, usage_errors
 from deepcat.cli.options import dataset_options
 from deepcat.cli.reports import evaluation_report, model_facts
+from deepcat.core.propagation import DECISION_THRESHOLD
 from deepcat.data.preprocessing import image_record
 from deepcat.formatting import printable
 from deepcat.network import Network
@@ -81,7 +82,7 @@ def evaluate(model, dataset, data_dir, test_fraction, split_seed, image_size, sp
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     metavar="T",
     help="For a binary (sigmoid) model: a picture is class 1 (cat) when P(class 1) > T. "
-    f"[default: {evaluation.DEFAULT_THRESHOLD}, the course's rule]",
+    f"[default: {DECISION_THRESHOLD}, the course's rule]",
 )
 @json_option
 def predict(model, images, threshold, as_json):

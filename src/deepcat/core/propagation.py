@@ -307,6 +307,18 @@ def model_backward(AL, Y, caches, activations=None, keep_prob=None, lambd=0.0):
     return gradients
 
 
+DECISION_THRESHOLD = 0.5
+"""The seeds' decision rule for a sigmoid output: class 1 where ``P(class 1)`` is above it."""
+
+
+def sigmoid_labels(probabilities, threshold=DECISION_THRESHOLD):
+    """Labels ``(1, m)`` of 0/1 from a sigmoid output ``(1, m)``: 1 where ``P > threshold``.
+
+    At exactly the threshold the label is 0, as in the course's ``predict``.
+    """
+    return (probabilities > threshold).astype(np.int64)
+
+
 def predict(X, parameters, activations=None):
     """Predicted labels ``(1, m)`` of 0/1 from a forward pass (the course's ``predict``).
 
@@ -320,7 +332,7 @@ def predict(X, parameters, activations=None):
     Returns
     -------
     p : ndarray of int, shape (1, m)
-        1 where the output probability is > 0.5, else 0.
+        :func:`sigmoid_labels` of the output: 1 where it is > 0.5, else 0.
     """
     probabilities, _ = model_forward(X, parameters, activations)
-    return (probabilities > 0.5).astype(int)
+    return sigmoid_labels(probabilities)

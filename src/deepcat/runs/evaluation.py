@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from deepcat.core.metrics import confusion_matrix
+from deepcat.core.propagation import DECISION_THRESHOLD, sigmoid_labels
 from deepcat.data.datasets import LOADER_OPTIONS, get_source, load_dataset, loader_options
 from deepcat.data.images import picture_suffixes
 from deepcat.data.preprocessing import image_inputs, model_inputs, model_labels
@@ -203,11 +204,6 @@ def predict_picture(network, record, path, threshold=None):
     return label, class_probabilities(network, X)[:, 0]
 
 
-DEFAULT_THRESHOLD = 0.5
-"""The threshold :meth:`deepcat.Network.predict` applies to a sigmoid output (class 1 where
-``P > 0.5``), which :func:`predicted_labels` keeps when given none."""
-
-
 def check_threshold(network, threshold, name="threshold", model="the model"):
     """``threshold`` as a float strictly between 0 and 1, for a network with a sigmoid output.
 
@@ -234,10 +230,11 @@ def check_threshold(network, threshold, name="threshold", model="the model"):
 
 def applied_threshold(network, threshold=None):
     """The threshold :func:`predicted_labels` applies for ``threshold``: it, or
-    :data:`DEFAULT_THRESHOLD` when None; None for a softmax network, which has none."""
+    :data:`~deepcat.core.propagation.DECISION_THRESHOLD` when None; None for a softmax
+    network, which has none."""
     if network.output != "sigmoid":
         return None
-    return DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    return DECISION_THRESHOLD if threshold is None else float(threshold)
 
 
 def predicted_labels(network, X, threshold=None):
@@ -258,8 +255,7 @@ def predicted_labels(network, X, threshold=None):
     """
     if threshold is None:
         return network.predict(X)
-    threshold = check_threshold(network, threshold)
-    return (network.predict_proba(X) > threshold).astype(np.int64)
+    return sigmoid_labels(network.predict_proba(X), check_threshold(network, threshold))
 
 
 def class_probabilities(network, X):
