@@ -50,12 +50,23 @@ def main(data_dir=None, iterations=COURSE_ITERATIONS):
     print(f"took {time.perf_counter() - start:.1f} s")
 
 
+def positive_count(text):
+    """An argparse type: a whole number of iterations, at least 1."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {count}")
+    return count
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", nargs="?", help="folder with the course's two .h5 files")
     parser.add_argument(
         "--iterations",
-        type=int,
+        type=positive_count,
         default=COURSE_ITERATIONS,
         help=f"gradient descent steps (the course's: {COURSE_ITERATIONS})",
     )

@@ -151,8 +151,8 @@ def test_hostile_metadata_still_gives_strict_ascii_json():
 
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "json.md"
-# Fields whose contents are not deepcat's to fix: the loader options as given, what a model file
-# records, and positive_class, documented as a copy of one per_class entry.
+# Fields whose keys are not deepcat's to fix: the loader options of each data set, what a model
+# file records, and positive_class, documented as a copy of one per_class entry.
 FREE_FORM = {"data_options", "metadata", "positive_class"}
 
 

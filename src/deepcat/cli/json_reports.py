@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from deepcat.core.metrics import precision_recall_f1
+from deepcat.runs.evaluation import class_names
 
 EVALUATE_SCHEMA = "deepcat.evaluate/1"
 PREDICT_SCHEMA = "deepcat.predict/1"
@@ -150,7 +151,7 @@ def prediction_entry(path, classes, label, probabilities):
 
 
 def failure_entry(path, message):
-    """One picture that could not be read, with the message also printed on stderr."""
+    """One picture that could not be read, with why (stderr prints it after ``error: ``)."""
     return {"path": path, "error": message}
 
 
@@ -185,6 +186,7 @@ def inspection_document(model, network):
         "L": network.L,
         "output": network.output,
         "n_classes": network.n_classes,
+        "classes": class_names(network),
         "layers": layers,
         "parameters": sum(layer["parameters"] for layer in layers),
         "dtype": np.dtype(network.dtype).name,

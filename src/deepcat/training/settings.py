@@ -151,8 +151,8 @@ SETTINGS = (
             "figure.", tunable=1, several=True, plural="learning rates",
             grid_help="Learning rates to try, e.g. 0.01,0.003,0.001.",
             estimator_default=0.001),
-    Setting("iterations", COUNT, None, "Parameter updates. [default: the data set's; 2500 for "
-            "catvnoncat]", optional=True),
+    Setting("iterations", COUNT, None, "Parameter updates. [default: the data set's, listed "
+            "below]", optional=True),
     Setting("epochs", COUNT, None, "Passes over the data, instead of --iterations.", optional=True,
             estimator_default=100),
     Setting("batch_size", COUNT, None, "Mini-batch size, reshuffled every epoch. [default: the "
