@@ -1,5 +1,6 @@
 """The scripts in ``examples/``, run as a learner runs them: a real interpreter, real data."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "examples" / "course_l_layer.py"
 
 
 def _run(*arguments, data_dir=None, cwd):
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)}
+    env = {name: value for name, value in os.environ.items() if name != DATA_ENV}
     if data_dir is not None:
         env[DATA_ENV] = str(data_dir)
     return subprocess.run(
